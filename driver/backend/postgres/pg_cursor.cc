@@ -1,0 +1,345 @@
+#include <charconv>
+#include <cstring>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+#include "driver/backend/postgres/pg_connection_internal.h"
+#include "driver/backend/postgres/pg_error.h"
+#include "driver/core/status.h"
+
+namespace quietfetch::pg {
+namespace {
+
+constexpr std::string_view kQueryCanceled = "57014";
+
+int64_t ParseCount(const char* text) {
+  const size_t size = std::strlen(text);
+  int64_t value = -1;
+  if (size == 0 || std::from_chars(text, text + size, value).ec != std::errc()) return -1;
+  return value;
+}
+
+bool IsErrorResult(ExecStatusType status) {
+  return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
+         status == PGRES_NONFATAL_ERROR;
+}
+
+absl::Status CopyNotSupported() {
+  return core::SqlError(core::sqlstate::kOptionalFeatureNotImplemented,
+                        "COPY to or from the client is not supported by this driver");
+}
+
+// Gets libpq out of a COPY state so that results can be read again.
+void AbortCopy(PGconn* conn, ExecStatusType status) {
+  if (status == PGRES_COPY_OUT) {
+    char* buffer = nullptr;
+    while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
+  } else {
+    PQputCopyEnd(conn, "COPY is not supported by this driver");
+  }
+}
+
+bool IsCopy(ExecStatusType status) {
+  return status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH;
+}
+
+bool IsDateTime(ValueKind kind) {
+  return kind == ValueKind::kDate || kind == ValueKind::kTime || kind == ValueKind::kTimestamp ||
+         kind == ValueKind::kTimestampTz;
+}
+
+// 08S01 when the connection died before the result was complete (or with an
+// error that the lost connection explains).
+absl::Status LostConnectionCheck(PGconn* conn, absl::Status status, bool complete) {
+  if (PQstatus(conn) != CONNECTION_BAD || (status.ok() && complete)) return status;
+  if (status.ok()) status = ConnectionError(conn, "reading the result");
+  return CheckConnectionLost(conn, std::move(status));
+}
+
+// Reads and frees every remaining result. Keeps the first error (ignoring
+// `ignored_state`), and reports a lost connection as 08S01.
+absl::Status DrainRemaining(PGconn* conn, absl::Status status, bool complete,
+                            std::string_view ignored_state = {}) {
+  while (PGresult* result = PQgetResult(conn)) {
+    const ExecStatusType result_status = PQresultStatus(result);
+    if (IsCopy(result_status)) {
+      PQclear(result);
+      AbortCopy(conn, result_status);
+      if (status.ok()) status = CopyNotSupported();
+      continue;
+    }
+    if (IsErrorResult(result_status)) {
+      absl::Status error = ResultError(result);
+      if (status.ok() && core::SqlStateOf(error) != ignored_state) status = std::move(error);
+      complete = true;
+    } else if (result_status != PGRES_SINGLE_TUPLE) {
+      complete = true;
+    }
+    PQclear(result);
+  }
+  return LostConnectionCheck(conn, std::move(status), complete);
+}
+
+// Consumes whatever already arrived without waiting. True when the result
+// ended that way (so no cancel is needed).
+bool DrainAvailable(PGconn* conn) {
+  for (int round = 0; round < 2; ++round) {
+    while (!PQisBusy(conn)) {
+      PGresult* result = PQgetResult(conn);
+      if (result == nullptr) return true;
+      const bool copy = IsCopy(PQresultStatus(result));
+      PQclear(result);
+      if (copy) return false;
+    }
+    if (!PQconsumeInput(conn)) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+PgCursor::PgCursor(PgConnection* connection, std::shared_ptr<const ResultShape> shape,
+                   std::shared_ptr<const TimeZone> zone, bool binary, bool cancel_on_close)
+    : connection_(connection),
+      shape_(std::move(shape)),
+      zone_(std::move(zone)),
+      binary_(binary),
+      cancel_on_close_(cancel_on_close) {
+  context_.zone = zone_.get();
+  if (shape_ == nullptr) shape_ = std::make_shared<ResultShape>();
+}
+
+PgCursor::~PgCursor() { (void)Close(); }
+
+absl::Status PgCursor::Start(PGresult* first) {
+  if (first == nullptr) first = PQgetResult(connection_->pg());
+  if (first == nullptr) return FinishStreaming(absl::OkStatus(), /*complete=*/false);
+  const ExecStatusType status = PQresultStatus(first);
+  if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && shape_->columns.empty() &&
+      PQnfields(first) > 0 && !binary_) {
+    // Columns not known in advance (simple protocol, or a statement the
+    // server could not describe): learn them from the result.
+    shape_ = connection_->ShapeFromResult(first);
+  }
+  if (status == PGRES_SINGLE_TUPLE) {
+    pending_ = first;
+    return absl::OkStatus();
+  }
+  return HandleEnd(first);
+}
+
+PGresult* PgCursor::NextResult() {
+  if (pending_ != nullptr) {
+    PGresult* result = pending_;
+    pending_ = nullptr;
+    return result;
+  }
+  if (state_ == State::kStreaming) return PQgetResult(connection_->pg());
+  if (state_ == State::kBuffered && !buffered_.empty()) {
+    PGresult* result = buffered_.front();
+    buffered_.pop_front();
+    return result;
+  }
+  return nullptr;
+}
+
+absl::Status PgCursor::HandleEnd(PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  absl::Status error;
+  switch (status) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+      rows_affected_ = ParseCount(PQcmdTuples(result));
+      break;
+    case PGRES_EMPTY_QUERY:
+      break;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_BOTH:
+      error = CopyNotSupported();
+      if (state_ == State::kStreaming) AbortCopy(connection_->pg(), status);
+      break;
+    default:
+      error = ResultError(result);
+      break;
+  }
+  PQclear(result);
+  if (state_ == State::kStreaming) return FinishStreaming(std::move(error), /*complete=*/true);
+  return error;
+}
+
+absl::Status PgCursor::FinishStreaming(absl::Status status, bool complete) {
+  if (state_ != State::kStreaming) return status;
+  status = DrainRemaining(connection_->pg(), std::move(status), complete);
+  connection_->CursorFinished(this);
+  connection_ = nullptr;
+  state_ = State::kDone;
+  return status;
+}
+
+absl::Status PgCursor::RowError(DecodeResult result, int column) const {
+  const backend::ColumnInfo& info = shape_->columns[static_cast<size_t>(column)];
+  if (result == DecodeResult::kOutOfRange) {
+    const bool datetime = IsDateTime(shape_->kinds[static_cast<size_t>(column)]);
+    return core::SqlError(
+        datetime ? core::sqlstate::kDatetimeOverflow : core::sqlstate::kNumericOutOfRange,
+        absl::StrCat("value of column ", column + 1, " (\"", info.name, "\", ", info.type_name,
+                     ") is out of range"));
+  }
+  return core::SqlError(
+      core::sqlstate::kGeneralError,
+      absl::StrCat("malformed ", binary_ ? "binary " : "text ", info.type_name, " value in column ",
+                   column + 1, " (\"", info.name, "\") from the server"));
+}
+
+absl::StatusOr<bool> PgCursor::Fill(rowstore::RowBatch& batch,
+                                    const rowstore::BatchLimits& limits) {
+  if (!deferred_error_.ok()) {
+    absl::Status error = std::move(deferred_error_);
+    deferred_error_ = absl::OkStatus();
+    return error;
+  }
+  if (state_ == State::kOrphaned) {
+    return core::SqlError(core::sqlstate::kConnectionNotOpen,
+                          "the connection this result was read from has been closed");
+  }
+  if (state_ == State::kDone) return false;
+
+  const size_t max_rows = limits.max_rows > 0 ? limits.max_rows : 1;
+  const int num_columns = static_cast<int>(shape_->kinds.size());
+  const ValueKind* const kinds = shape_->kinds.data();
+  size_t rows = 0;
+  absl::Status status;
+  while (true) {
+    PGresult* result = NextResult();
+    if (result == nullptr) {
+      if (state_ == State::kStreaming) {
+        // Without a final result: fine unless the server went away.
+        status = FinishStreaming(absl::OkStatus(), /*complete=*/false);
+      } else if (state_ == State::kBuffered) {
+        status = std::move(tail_error_);
+        tail_error_ = absl::OkStatus();
+        state_ = State::kDone;
+      }
+      break;
+    }
+    if (PQresultStatus(result) != PGRES_SINGLE_TUPLE) {
+      status = HandleEnd(result);
+      if (!status.ok()) break;
+      continue;
+    }
+    if (PQnfields(result) != num_columns) {
+      PQclear(result);
+      status = core::SqlError(core::sqlstate::kGeneralError,
+                              "a row does not have the columns the statement described");
+      (void)Close();
+      break;
+    }
+    DecodeResult decoded = DecodeResult::kOk;
+    int column = 0;
+    if (binary_) {
+      for (; column < num_columns; ++column) {
+        if (PQgetisnull(result, 0, column)) {
+          batch.AppendNull();
+          continue;
+        }
+        decoded =
+            DecodeBinary(kinds[column], PQgetvalue(result, 0, column),
+                         static_cast<size_t>(PQgetlength(result, 0, column)), context_, batch);
+        if (decoded != DecodeResult::kOk) break;
+      }
+    } else {
+      for (; column < num_columns; ++column) {
+        if (PQgetisnull(result, 0, column)) {
+          batch.AppendNull();
+          continue;
+        }
+        decoded = DecodeText(kinds[column], PQgetvalue(result, 0, column),
+                             static_cast<size_t>(PQgetlength(result, 0, column)), batch);
+        if (decoded != DecodeResult::kOk) break;
+      }
+    }
+    PQclear(result);
+    if (decoded != DecodeResult::kOk) {
+      batch.AbandonRow();
+      status = RowError(decoded, column);
+      (void)Close();
+      break;
+    }
+    batch.FinishRow();
+    if (++rows >= max_rows || batch.BytesUsed() >= limits.max_bytes) return true;
+  }
+  if (!status.ok()) {
+    // Rows already in the batch are delivered; the error comes next.
+    if (rows > 0) {
+      deferred_error_ = std::move(status);
+      return true;
+    }
+    return status;
+  }
+  return false;
+}
+
+absl::Status PgCursor::Close() {
+  absl::Status status;
+  if (pending_ != nullptr) {
+    PQclear(pending_);
+    pending_ = nullptr;
+  }
+  if (state_ == State::kStreaming) {
+    PGconn* conn = connection_->pg();
+    if (cancel_on_close_ && !DrainAvailable(conn)) connection_->SendCancel();
+    status = DrainRemaining(conn, absl::OkStatus(), /*complete=*/false, kQueryCanceled);
+    if (core::SqlStateOf(status) != core::sqlstate::kCommunicationLinkFailure) {
+      // Errors of a statement the application abandoned are of no interest.
+      status = absl::OkStatus();
+    }
+    connection_->CursorFinished(this);
+    connection_ = nullptr;
+  }
+  for (PGresult* result : buffered_) PQclear(result);
+  buffered_.clear();
+  tail_error_ = absl::OkStatus();
+  state_ = State::kDone;
+  return status;
+}
+
+void PgCursor::BufferRemaining() {
+  if (state_ != State::kStreaming) return;
+  PGconn* conn = connection_->pg();
+  absl::Status error;
+  bool complete = false;
+  while (PGresult* result = PQgetResult(conn)) {
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK ||
+        status == PGRES_EMPTY_QUERY) {
+      complete = complete || status != PGRES_SINGLE_TUPLE;
+      buffered_.push_back(result);
+      continue;
+    }
+    if (IsCopy(status)) {
+      PQclear(result);
+      AbortCopy(conn, status);
+      if (error.ok()) error = CopyNotSupported();
+      continue;
+    }
+    if (error.ok()) error = ResultError(result);
+    complete = true;
+    PQclear(result);
+  }
+  tail_error_ = LostConnectionCheck(conn, std::move(error), complete);
+  connection_->CursorFinished(this);
+  connection_ = nullptr;
+  state_ = State::kBuffered;
+}
+
+void PgCursor::Orphan() {
+  if (pending_ != nullptr) {
+    PQclear(pending_);
+    pending_ = nullptr;
+  }
+  connection_ = nullptr;
+  state_ = State::kOrphaned;
+}
+
+}  // namespace quietfetch::pg

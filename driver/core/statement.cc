@@ -1,0 +1,1102 @@
+#include "driver/core/statement.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "driver/core/connection.h"
+#include "driver/core/status.h"
+#include "driver/core/unicode.h"
+
+namespace quietfetch::core {
+namespace {
+
+SQLULEN AsULen(SQLPOINTER value) { return reinterpret_cast<SQLULEN>(value); }
+
+bool IsKnownCType(SQLSMALLINT c_type) {
+  switch (c_type) {
+    case SQL_C_CHAR:
+    case SQL_C_WCHAR:
+    case SQL_C_BINARY:
+    case SQL_C_DEFAULT:
+    case SQL_ARD_TYPE:
+      return true;
+    default:
+      return FixedCTypeSize(c_type) > 0;
+  }
+}
+
+bool IsKnownSqlType(SQLSMALLINT sql_type) {
+  switch (sql_type) {
+    case SQL_CHAR:
+    case SQL_VARCHAR:
+    case SQL_LONGVARCHAR:
+    case SQL_WCHAR:
+    case SQL_WVARCHAR:
+    case SQL_WLONGVARCHAR:
+    case SQL_DECIMAL:
+    case SQL_NUMERIC:
+    case SQL_SMALLINT:
+    case SQL_INTEGER:
+    case SQL_REAL:
+    case SQL_FLOAT:
+    case SQL_DOUBLE:
+    case SQL_BIT:
+    case SQL_TINYINT:
+    case SQL_BIGINT:
+    case SQL_BINARY:
+    case SQL_VARBINARY:
+    case SQL_LONGVARBINARY:
+    case SQL_TYPE_DATE:
+    case SQL_TYPE_TIME:
+    case SQL_TYPE_TIMESTAMP:
+    case SQL_DATE:
+    case SQL_TIME:
+    case SQL_TIMESTAMP:
+    case SQL_GUID:
+    case SQL_UNKNOWN_TYPE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// What SQL_C_DEFAULT means for a parameter of the given SQL type.
+SQLSMALLINT DefaultCTypeForSql(SQLSMALLINT sql_type) {
+  switch (sql_type) {
+    case SQL_WCHAR:
+    case SQL_WVARCHAR:
+    case SQL_WLONGVARCHAR:
+      return SQL_C_WCHAR;
+    case SQL_SMALLINT:
+      return SQL_C_SSHORT;
+    case SQL_INTEGER:
+      return SQL_C_SLONG;
+    case SQL_BIGINT:
+      return SQL_C_SBIGINT;
+    case SQL_TINYINT:
+      return SQL_C_STINYINT;
+    case SQL_REAL:
+      return SQL_C_FLOAT;
+    case SQL_FLOAT:
+    case SQL_DOUBLE:
+      return SQL_C_DOUBLE;
+    case SQL_BIT:
+      return SQL_C_BIT;
+    case SQL_BINARY:
+    case SQL_VARBINARY:
+    case SQL_LONGVARBINARY:
+      return SQL_C_BINARY;
+    case SQL_TYPE_DATE:
+    case SQL_DATE:
+      return SQL_C_TYPE_DATE;
+    case SQL_TYPE_TIME:
+    case SQL_TIME:
+      return SQL_C_TYPE_TIME;
+    case SQL_TYPE_TIMESTAMP:
+    case SQL_TIMESTAMP:
+      return SQL_C_TYPE_TIMESTAMP;
+    case SQL_GUID:
+      return SQL_C_GUID;
+    default:
+      return SQL_C_CHAR;
+  }
+}
+
+template <typename T>
+T* Offset(T* base, SQLLEN* offset_ptr, size_t extra) {
+  if (base == nullptr) return nullptr;
+  char* p = reinterpret_cast<char*>(base) + extra;
+  if (offset_ptr != nullptr) p += *offset_ptr;
+  return reinterpret_cast<T*>(p);
+}
+
+absl::Status InvalidCursorState(std::string_view why) {
+  return SqlError(sqlstate::kInvalidCursorState, why);
+}
+
+absl::Status SequenceError(std::string_view why) {
+  return SqlError(sqlstate::kFunctionSequenceError, why);
+}
+
+}  // namespace
+
+Statement::Statement(Connection* connection)
+    : Handle(kKind),
+      connection_(connection),
+      implicit_ard_(connection, DescKind::kArd, false),
+      implicit_apd_(connection, DescKind::kApd, false),
+      ird_(connection, DescKind::kIrd, false),
+      ipd_(connection, DescKind::kIpd, false),
+      ard_(&implicit_ard_),
+      apd_(&implicit_apd_) {}
+
+Statement::~Statement() {
+  if (cursor_ != nullptr) (void)cursor_->Close();
+}
+
+std::recursive_mutex& Statement::call_mutex() { return connection_->call_mutex(); }
+
+SQLULEN Statement::max_varchar() const { return connection_->config().max_varchar; }
+
+absl::Status Statement::RequireConnection() { return connection_->Backend().status(); }
+
+void Statement::ResetCursorState() {
+  cursor_.reset();
+  columns_ = nullptr;
+  batch_.Clear(0);
+  row_ = 0;
+  next_row_ = 0;
+  on_row_ = false;
+  exhausted_ = false;
+  rows_returned_ = 0;
+  pieces_.Reset();
+  pieces_column_ = 0;
+}
+
+absl::Status Statement::Prepare(std::string sql) {
+  QF_RETURN_IF_ERROR(RequireConnection());
+  if (cursor_ != nullptr) return InvalidCursorState("a cursor is open: close it before SQLPrepare");
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  ResetCursorState();
+  sql_ = std::move(sql);
+  prepared_ = true;
+  prepared_described_ = false;
+  prepared_columns_.clear();
+  prepared_parameter_types_.clear();
+  param_count_ = -1;
+  state_ = State::kPrepared;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Outcome> Statement::Execute() {
+  QF_RETURN_IF_ERROR(RequireConnection());
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (!prepared_) return SequenceError("SQLExecute needs a statement prepared with SQLPrepare");
+  if (cursor_ != nullptr) return InvalidCursorState("a cursor is open: close it before SQLExecute");
+  return Run();
+}
+
+absl::StatusOr<Outcome> Statement::ExecDirect(std::string sql) {
+  QF_RETURN_IF_ERROR(RequireConnection());
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (cursor_ != nullptr) {
+    return InvalidCursorState("a cursor is open: close it before SQLExecDirect");
+  }
+  ResetCursorState();
+  sql_ = std::move(sql);
+  prepared_ = false;
+  prepared_described_ = false;
+  prepared_columns_.clear();
+  prepared_parameter_types_.clear();
+  param_count_ = -1;
+  return Run();
+}
+
+absl::StatusOr<int> Statement::ParamCount() {
+  if (param_count_ < 0) {
+    QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
+    param_count_ = backend->CountParameters(sql_);
+  }
+  return param_count_;
+}
+
+absl::StatusOr<Outcome> Statement::Run() {
+  size_t sets = apd_->array_size == 0 ? 1 : apd_->array_size;
+  if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = 0;
+  row_count_ = -1;
+  int64_t total_rows = 0;
+  bool any_count = false;
+  for (size_t set = 0; set < sets; ++set) {
+    param_set_ = set;
+    absl::StatusOr<Outcome> outcome = RunOneParamSet(set);
+    if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = set + 1;
+    if (ipd_.array_status_ptr != nullptr) {
+      ipd_.array_status_ptr[set] = outcome.ok() ? SQL_PARAM_SUCCESS : SQL_PARAM_ERROR;
+    }
+    if (!outcome.ok()) {
+      state_ = prepared_ ? State::kPrepared : State::kAllocated;
+      if (sets == 1) return outcome.status();
+      diag().AddError(outcome.status());
+      for (size_t rest = set + 1; rest < sets && ipd_.array_status_ptr != nullptr; ++rest) {
+        ipd_.array_status_ptr[rest] = SQL_PARAM_UNUSED;
+      }
+      return outcome.status();
+    }
+    if (*outcome == Outcome::kNeedData) {
+      if (sets > 1) {
+        state_ = prepared_ ? State::kPrepared : State::kAllocated;
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                        "data-at-execution parameters are not supported with parameter arrays");
+      }
+      return outcome;
+    }
+    if (row_count_ >= 0) {
+      total_rows += row_count_;
+      any_count = true;
+    }
+    // Only the last parameter set's result stays open.
+    if (set + 1 < sets && cursor_ != nullptr) QF_RETURN_IF_ERROR(CloseCursor(false));
+  }
+  if (sets > 1 && any_count && cursor_ == nullptr) row_count_ = total_rows;
+  return Outcome::kOk;
+}
+
+absl::StatusOr<Outcome> Statement::RunOneParamSet(size_t set) {
+  bool needs_data = false;
+  QF_RETURN_IF_ERROR(CollectParams(set, &needs_data));
+  if (needs_data) {
+    state_ = State::kNeedData;
+    dae_index_ = 0;
+    dae_current_ = false;
+    return Outcome::kNeedData;
+  }
+  QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
+  QF_ASSIGN_OR_RETURN(auto cursor, backend->Execute(sql_, params_));
+  QF_RETURN_IF_ERROR(StartCursor(std::move(cursor)));
+  return Outcome::kOk;
+}
+
+absl::Status Statement::CollectParams(size_t set, bool* needs_data) {
+  QF_ASSIGN_OR_RETURN(int count, ParamCount());
+  params_.clear();
+  params_.resize(static_cast<size_t>(count));
+  dae_params_.clear();
+  for (int i = 1; i <= count; ++i) {
+    const DescRecord* app = apd_->Find(static_cast<SQLUSMALLINT>(i));
+    const DescRecord* imp = ipd_.Find(static_cast<SQLUSMALLINT>(i));
+    if (app == nullptr || !app->bound || imp == nullptr) {
+      return SqlError(sqlstate::kWrongNumberOfParameters,
+                      absl::StrCat("the statement has ", count, " parameter markers but parameter ",
+                                   i, " is not bound (SQLBindParameter)"));
+    }
+    SQLSMALLINT c_type =
+        app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
+                                           : app->concise_type;
+    SQLLEN element = FixedCTypeSize(c_type);
+    if (element == 0) element = app->octet_length;
+    size_t data_step = apd_->bind_type == SQL_PARAM_BIND_BY_COLUMN
+                           ? set * static_cast<size_t>(element)
+                           : set * apd_->bind_type;
+    size_t ind_step = apd_->bind_type == SQL_PARAM_BIND_BY_COLUMN ? set * sizeof(SQLLEN)
+                                                                  : set * apd_->bind_type;
+    const SQLLEN* indicator = Offset(app->indicator_ptr, apd_->bind_offset_ptr, ind_step);
+    const SQLLEN* octets = Offset(app->octet_length_ptr, apd_->bind_offset_ptr, ind_step);
+    const void* data = Offset(static_cast<char*>(app->data_ptr), apd_->bind_offset_ptr, data_step);
+    if (octets != nullptr &&
+        (*octets == SQL_DATA_AT_EXEC || *octets <= SQL_LEN_DATA_AT_EXEC_OFFSET)) {
+      dae_params_.push_back(static_cast<SQLUSMALLINT>(i));
+      continue;
+    }
+    ParamSource source;
+    source.c_type = c_type;
+    source.sql_type = imp->concise_type;
+    source.column_size = imp->length;
+    source.decimal_digits = imp->scale;
+    source.buffer = data;
+    source.buffer_length = app->octet_length;
+    source.octet_length = octets;
+    source.indicator = indicator;
+    absl::StatusOr<backend::Param> param = ReadParam(source);
+    if (!param.ok()) {
+      return SqlError(SqlStateOf(param.status()),
+                      absl::StrCat("parameter ", i, ": ", param.status().message()));
+    }
+    params_[static_cast<size_t>(i - 1)] = *std::move(param);
+  }
+  *needs_data = !dae_params_.empty();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Outcome> Statement::ParamData(SQLPOINTER* value) {
+  if (state_ != State::kNeedData) {
+    return SequenceError("SQLParamData is only valid after SQLExecute returned SQL_NEED_DATA");
+  }
+  if (dae_current_) {
+    // Finish the parameter the application just sent.
+    SQLUSMALLINT number = dae_params_[dae_index_];
+    const DescRecord* app = apd_->Find(number);
+    const DescRecord* imp = ipd_.Find(number);
+    SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT
+                             ? DefaultCTypeForSql(imp->concise_type)
+                             : app->concise_type;
+    absl::StatusOr<backend::Param> param =
+        ReadParamBytes(c_type, imp->concise_type, dae_buffer_, dae_is_null_);
+    if (!param.ok()) {
+      state_ = prepared_ ? State::kPrepared : State::kAllocated;
+      return param.status();
+    }
+    params_[number - 1] = *std::move(param);
+    ++dae_index_;
+    dae_current_ = false;
+  }
+  if (dae_index_ < dae_params_.size()) {
+    const DescRecord* app = apd_->Find(dae_params_[dae_index_]);
+    if (value != nullptr) *value = app->data_ptr;
+    dae_current_ = true;
+    dae_put_started_ = false;
+    dae_is_null_ = false;
+    dae_buffer_.clear();
+    return Outcome::kNeedData;
+  }
+  // Every parameter has its data: run the statement.
+  state_ = prepared_ ? State::kPrepared : State::kAllocated;
+  QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
+  QF_ASSIGN_OR_RETURN(auto cursor, backend->Execute(sql_, params_));
+  QF_RETURN_IF_ERROR(StartCursor(std::move(cursor)));
+  if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = 1;
+  if (ipd_.array_status_ptr != nullptr) ipd_.array_status_ptr[0] = SQL_PARAM_SUCCESS;
+  return Outcome::kOk;
+}
+
+absl::Status Statement::PutData(SQLPOINTER data, SQLLEN length) {
+  if (state_ != State::kNeedData || !dae_current_) {
+    return SequenceError("SQLPutData must follow an SQLParamData that returned SQL_NEED_DATA");
+  }
+  const DescRecord* app = apd_->Find(dae_params_[dae_index_]);
+  const DescRecord* imp = ipd_.Find(dae_params_[dae_index_]);
+  SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT
+                           ? DefaultCTypeForSql(imp->concise_type)
+                           : app->concise_type;
+  if (length == SQL_NULL_DATA) {
+    if (dae_put_started_) {
+      return SequenceError("SQL_NULL_DATA after data was already sent for this parameter");
+    }
+    dae_is_null_ = true;
+    dae_put_started_ = true;
+    return absl::OkStatus();
+  }
+  if (dae_is_null_) return SequenceError("data sent after SQL_NULL_DATA for this parameter");
+  if (data == nullptr && length != 0) {
+    return SqlError(sqlstate::kInvalidNullPointer, "SQLPutData: null data with a non-zero length");
+  }
+  SQLLEN fixed = FixedCTypeSize(c_type);
+  if (fixed > 0) {
+    if (dae_put_started_) {
+      return SqlError(sqlstate::kGeneralError,
+                      "a fixed-size parameter cannot be sent in several SQLPutData calls");
+    }
+    length = fixed;
+  } else if (length == SQL_NTS) {
+    if (c_type == SQL_C_WCHAR) {
+      length = static_cast<SQLLEN>(Utf16Length(static_cast<const char16_t*>(data)) * 2);
+    } else {
+      length = static_cast<SQLLEN>(std::strlen(static_cast<const char*>(data)));
+    }
+  } else if (length < 0) {
+    return SqlError(sqlstate::kInvalidBufferLength,
+                    "SQLPutData length must be non-negative, SQL_NTS or SQL_NULL_DATA");
+  }
+  if (length > 0) dae_buffer_.append(static_cast<const char*>(data), static_cast<size_t>(length));
+  dae_put_started_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Statement::Cancel() {
+  if (state_ == State::kNeedData) {
+    state_ = prepared_ ? State::kPrepared : State::kAllocated;
+    return absl::OkStatus();
+  }
+  backend::BackendConnection* backend = connection_->backend_or_null();
+  if (backend == nullptr) return absl::OkStatus();
+  return backend->Cancel();
+}
+
+absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor) {
+  ResetCursorState();
+  state_ = State::kExecuted;
+  if (cursor->columns().empty()) {
+    // No result set: run the statement to completion for its row count.
+    rowstore::RowBatch scratch;
+    scratch.Clear(0);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool more, cursor->Fill(scratch, connection_->config().limits));
+      if (!more) break;
+      scratch.Clear(0);
+    }
+    row_count_ = cursor->rows_affected();
+    return absl::OkStatus();
+  }
+  cursor_ = std::move(cursor);
+  columns_ = &cursor_->columns();
+  batch_.Clear(columns_->size());
+  row_count_ = -1;
+  return absl::OkStatus();
+}
+
+absl::Status Statement::OpenLocalResult(std::unique_ptr<backend::Cursor> cursor) {
+  if (cursor_ != nullptr) return InvalidCursorState("a cursor is open: close it first");
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  sql_.clear();
+  prepared_ = false;
+  return StartCursor(std::move(cursor));
+}
+
+absl::StatusOr<SQLSMALLINT> Statement::NumParams() {
+  if (state_ == State::kAllocated && sql_.empty()) {
+    return SequenceError("SQLNumParams needs a prepared or executed statement");
+  }
+  QF_ASSIGN_OR_RETURN(int count, ParamCount());
+  return static_cast<SQLSMALLINT>(count);
+}
+
+absl::StatusOr<backend::ColumnInfo> Statement::DescribeParam(SQLUSMALLINT number) {
+  if (sql_.empty()) return SequenceError("SQLDescribeParam needs a prepared statement");
+  QF_ASSIGN_OR_RETURN(int count, ParamCount());
+  if (number == 0 || number > count) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex,
+                    absl::StrCat("parameter ", number, " does not exist: the statement has ",
+                                 count, " parameter marker(s)"));
+  }
+  if (!prepared_described_) {
+    QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
+    QF_ASSIGN_OR_RETURN(backend::StatementDescription description, backend->Describe(sql_));
+    if (state_ == State::kPrepared) prepared_columns_ = std::move(description.columns);
+    prepared_parameter_types_ = std::move(description.parameter_types);
+    prepared_described_ = state_ == State::kPrepared;
+    if (!prepared_described_) {
+      backend::ColumnInfo param;
+      param.type = number <= prepared_parameter_types_.size()
+                       ? prepared_parameter_types_[number - 1]
+                       : backend::LogicalType::kUnknown;
+      return param;
+    }
+  }
+  backend::ColumnInfo param;
+  param.type = number <= prepared_parameter_types_.size() ? prepared_parameter_types_[number - 1]
+                                                          : backend::LogicalType::kUnknown;
+  return param;
+}
+
+absl::StatusOr<const std::vector<backend::ColumnInfo>*> Statement::ResultColumns() {
+  if (state_ == State::kExecuted) {
+    static const std::vector<backend::ColumnInfo> kNone;
+    return columns_ != nullptr ? columns_ : &kNone;
+  }
+  if (state_ == State::kPrepared) {
+    if (!prepared_described_) {
+      QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
+      QF_ASSIGN_OR_RETURN(backend::StatementDescription description, backend->Describe(sql_));
+      prepared_columns_ = std::move(description.columns);
+      prepared_parameter_types_ = std::move(description.parameter_types);
+      prepared_described_ = true;
+    }
+    return &prepared_columns_;
+  }
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  return SequenceError("no statement has been prepared or executed");
+}
+
+absl::StatusOr<SQLSMALLINT> Statement::NumResultCols() {
+  QF_ASSIGN_OR_RETURN(const auto* columns, ResultColumns());
+  return static_cast<SQLSMALLINT>(columns->size());
+}
+
+absl::StatusOr<const backend::ColumnInfo*> Statement::Column(SQLUSMALLINT number) {
+  QF_ASSIGN_OR_RETURN(const auto* columns, ResultColumns());
+  if (number == 0) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex,
+                    "column 0 is the bookmark column, and bookmarks are not enabled");
+  }
+  if (number > columns->size()) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex,
+                    absl::StrCat("column ", number, " does not exist: the result has ",
+                                 columns->size(), " column(s)"));
+  }
+  return &(*columns)[number - 1];
+}
+
+absl::StatusOr<SQLLEN> Statement::RowCount() {
+  if (state_ != State::kExecuted) {
+    return SequenceError("SQLRowCount needs an executed statement");
+  }
+  if (cursor_ != nullptr) return exhausted_ ? cursor_->rows_affected() : SQLLEN{-1};
+  return row_count_;
+}
+
+absl::Status Statement::BindCol(SQLUSMALLINT column, SQLSMALLINT c_type, SQLPOINTER value,
+                                SQLLEN buffer_length, SQLLEN* indicator) {
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (column == 0) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex,
+                    "column 0 is the bookmark column, and bookmarks are not enabled");
+  }
+  if (value == nullptr && indicator == nullptr) {
+    ard_->Unbind(column);
+    return absl::OkStatus();
+  }
+  if (!IsKnownCType(c_type) || c_type == SQL_ARD_TYPE) {
+    return SqlError(sqlstate::kInvalidCType, absl::StrCat("unknown C type ", c_type));
+  }
+  if (buffer_length < 0) {
+    return SqlError(sqlstate::kInvalidBufferLength, "buffer length must not be negative");
+  }
+  if (columns_ != nullptr && column > columns_->size()) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex,
+                    absl::StrCat("column ", column, " does not exist: the result has ",
+                                 columns_->size(), " column(s)"));
+  }
+  DescRecord& record = ard_->Record(column);
+  record.concise_type = c_type;
+  record.data_ptr = value;
+  record.octet_length = buffer_length;
+  record.indicator_ptr = indicator;
+  record.octet_length_ptr = indicator;
+  record.bound = true;
+  return absl::OkStatus();
+}
+
+absl::Status Statement::BindParameter(SQLUSMALLINT number, SQLSMALLINT io_type,
+                                      SQLSMALLINT c_type, SQLSMALLINT sql_type,
+                                      SQLULEN column_size, SQLSMALLINT digits, SQLPOINTER value,
+                                      SQLLEN buffer_length, SQLLEN* indicator) {
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (number == 0) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex, "parameters are numbered from 1");
+  }
+  if (io_type != SQL_PARAM_INPUT) {
+    if (io_type == SQL_PARAM_OUTPUT || io_type == SQL_PARAM_INPUT_OUTPUT) {
+      return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                      "output parameters are not supported yet");
+    }
+    return SqlError(sqlstate::kInvalidParameterType, "invalid parameter type (InputOutputType)");
+  }
+  if (!IsKnownCType(c_type) || c_type == SQL_ARD_TYPE) {
+    return SqlError(sqlstate::kInvalidCType, absl::StrCat("unknown C type ", c_type));
+  }
+  if (!IsKnownSqlType(sql_type)) {
+    return SqlError(sqlstate::kInvalidSqlType, absl::StrCat("unknown SQL type ", sql_type));
+  }
+  if (buffer_length < 0) {
+    return SqlError(sqlstate::kInvalidBufferLength, "buffer length must not be negative");
+  }
+  DescRecord& app = apd_->Record(number);
+  app.concise_type = c_type;
+  app.data_ptr = value;
+  app.octet_length = buffer_length;
+  app.octet_length_ptr = indicator;
+  app.indicator_ptr = indicator;
+  app.bound = true;
+  DescRecord& imp = ipd_.Record(number);
+  imp.concise_type = sql_type;
+  imp.length = column_size;
+  imp.scale = digits;
+  imp.precision = static_cast<SQLSMALLINT>(column_size);
+  imp.parameter_type = io_type;
+  imp.bound = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Statement::NextRow() {
+  while (next_row_ >= batch_.num_rows()) {
+    if (exhausted_) {
+      on_row_ = false;
+      return false;
+    }
+    on_row_ = false;
+    batch_.Clear(columns_->size());
+    next_row_ = 0;
+    absl::StatusOr<bool> more = cursor_->Fill(batch_, connection_->config().limits);
+    if (!more.ok()) {
+      batch_.Clear(columns_->size());
+      return more.status();
+    }
+    exhausted_ = !*more;
+  }
+  row_ = next_row_++;
+  on_row_ = true;
+  return true;
+}
+
+absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (cursor_ == nullptr) {
+    if (state_ == State::kExecuted) {
+      return InvalidCursorState("the statement did not produce a result set");
+    }
+    return SequenceError("no result set: execute a query before fetching");
+  }
+  if (orientation != SQL_FETCH_NEXT) {
+    return SqlError(sqlstate::kFetchTypeOutOfRange,
+                    "the cursor is forward-only: only SQL_FETCH_NEXT is supported");
+  }
+  pieces_.Reset();
+  pieces_column_ = 0;
+  const size_t array_size = ard_->array_size == 0 ? 1 : ard_->array_size;
+  SQLUSMALLINT* status = ird_.array_status_ptr;
+  size_t fetched = 0;
+  bool row_errors = false;
+
+  // Resolve the bound columns once per rowset.
+  bound_.clear();
+  SQLSMALLINT bound_count = ard_->Count();
+  for (SQLSMALLINT c = 1; c <= bound_count; ++c) {
+    const DescRecord* record = ard_->Find(static_cast<SQLUSMALLINT>(c));
+    if (record == nullptr || !record->bound) continue;
+    if (static_cast<size_t>(c) > columns_->size()) {
+      return SqlError(sqlstate::kInvalidDescriptorIndex,
+                      absl::StrCat("column ", c, " is bound but the result has only ",
+                                   columns_->size(), " column(s)"));
+    }
+    BoundColumn bound;
+    bound.index = static_cast<size_t>(c - 1);
+    bound.type = (*columns_)[bound.index].type;
+    bound.c_type = record->concise_type == SQL_C_DEFAULT ? DefaultCType(bound.type)
+                                                         : record->concise_type;
+    bound.record = record;
+    SQLLEN fixed = FixedCTypeSize(bound.c_type);
+    bound.element_size = fixed > 0 ? static_cast<size_t>(fixed)
+                                   : static_cast<size_t>(record->octet_length);
+    bound_.push_back(bound);
+  }
+
+  for (size_t i = 0; i < array_size; ++i) {
+    if (max_rows_ > 0 && rows_returned_ >= max_rows_) {
+      on_row_ = false;
+      break;
+    }
+    absl::StatusOr<bool> has_row = NextRow();
+    if (!has_row.ok()) {
+      if (fetched == 0) return has_row.status();
+      diag().AddError(has_row.status());
+      row_errors = true;
+      break;
+    }
+    if (!*has_row) break;
+    ++rows_returned_;
+    SQLUSMALLINT row_status = WriteBoundRow(i);
+    if (row_status == SQL_ROW_ERROR) row_errors = true;
+    if (status != nullptr) status[i] = row_status;
+    ++fetched;
+  }
+  if (ird_.rows_processed_ptr != nullptr) *ird_.rows_processed_ptr = fetched;
+  if (status != nullptr) {
+    for (size_t i = fetched; i < array_size; ++i) status[i] = SQL_ROW_NOROW;
+  }
+  if (fetched == 0) {
+    if (exhausted_ && cursor_ != nullptr) row_count_ = cursor_->rows_affected();
+    return row_errors ? absl::StatusOr<Outcome>(Outcome::kOk) : Outcome::kNoData;
+  }
+  if (row_errors && array_size == 1) {
+    // A single-row fetch whose row failed is an error (its record is in diag).
+    const auto& records = diag().records();
+    for (const auto& record : records) {
+      if (!record.sqlstate.starts_with("01")) {
+        absl::Status status_out = SqlError(record.sqlstate, record.message.substr(13));
+        diag().Clear();
+        return status_out;
+      }
+    }
+  }
+  // With array fetches, keep the last row current for SQLGetData only if the
+  // rowset is a single row (SQL_GD_BLOCK is not supported).
+  if (array_size > 1) on_row_ = false;
+  return Outcome::kOk;
+}
+
+SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index) {
+  SQLUSMALLINT row_status = SQL_ROW_SUCCESS;
+  const bool by_column = ard_->bind_type == SQL_BIND_BY_COLUMN;
+  for (const BoundColumn& bound : bound_) {
+    const DescRecord& record = *bound.record;
+    size_t data_step = by_column ? rowset_index * bound.element_size : rowset_index * ard_->bind_type;
+    size_t ind_step = by_column ? rowset_index * sizeof(SQLLEN) : rowset_index * ard_->bind_type;
+    CellTarget target;
+    target.c_type = bound.c_type;
+    target.buffer = Offset(static_cast<char*>(record.data_ptr), ard_->bind_offset_ptr, data_step);
+    target.buffer_length = record.octet_length;
+    target.length = Offset(record.octet_length_ptr, ard_->bind_offset_ptr, ind_step);
+    target.indicator = Offset(record.indicator_ptr, ard_->bind_offset_ptr, ind_step);
+    target.precision = record.precision;
+    target.scale = record.scale;
+    absl::StatusOr<ConvertOutcome> outcome =
+        WriteCell(batch_.at(row_, bound.index), bound.type, target, nullptr);
+    if (!outcome.ok()) {
+      diag().AddError(outcome.status());
+      row_status = SQL_ROW_ERROR;
+      continue;
+    }
+    if (*outcome == ConvertOutcome::kTruncated) {
+      diag().AddWarning(sqlstate::kStringTruncated,
+                        absl::StrCat("string data, right truncated (column ", bound.index + 1, ")"));
+      if (row_status == SQL_ROW_SUCCESS) row_status = SQL_ROW_SUCCESS_WITH_INFO;
+    } else if (*outcome == ConvertOutcome::kFractionalTruncation) {
+      diag().AddWarning(sqlstate::kFractionalTruncation,
+                        absl::StrCat("fractional truncation (column ", bound.index + 1, ")"));
+      if (row_status == SQL_ROW_SUCCESS) row_status = SQL_ROW_SUCCESS_WITH_INFO;
+    }
+  }
+  return row_status;
+}
+
+absl::StatusOr<Outcome> Statement::GetData(SQLUSMALLINT column, SQLSMALLINT c_type,
+                                           SQLPOINTER value, SQLLEN buffer_length,
+                                           SQLLEN* indicator) {
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (cursor_ == nullptr) {
+    if (state_ == State::kExecuted) {
+      return InvalidCursorState("the statement did not produce a result set");
+    }
+    return SequenceError("no result set: execute a query and fetch a row first");
+  }
+  if (!on_row_) {
+    if (ard_->array_size > 1) {
+      return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                      "SQLGetData is not supported with a row array size above 1");
+    }
+    return InvalidCursorState("no current row: call SQLFetch first");
+  }
+  if (column == 0) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex,
+                    "column 0 is the bookmark column, and bookmarks are not enabled");
+  }
+  if (column > columns_->size()) {
+    return SqlError(sqlstate::kInvalidDescriptorIndex,
+                    absl::StrCat("column ", column, " does not exist: the result has ",
+                                 columns_->size(), " column(s)"));
+  }
+  const backend::LogicalType type = (*columns_)[column - 1].type;
+  if (c_type == SQL_ARD_TYPE) {
+    const DescRecord* record = ard_->Find(column);
+    if (record == nullptr || !record->bound) {
+      return SqlError(sqlstate::kInvalidDescriptorIndex,
+                      "SQL_ARD_TYPE needs the column's type in the ARD (bind it first)");
+    }
+    c_type = record->concise_type;
+  }
+  if (c_type == SQL_C_DEFAULT) c_type = DefaultCType(type);
+  if (!IsKnownCType(c_type)) {
+    return SqlError(sqlstate::kInvalidCType, absl::StrCat("unknown C type ", c_type));
+  }
+  if (column != pieces_column_) {
+    pieces_.Reset();
+    pieces_column_ = column;
+  }
+  CellTarget target;
+  target.c_type = c_type;
+  target.buffer = value;
+  target.buffer_length = buffer_length;
+  target.length = indicator;
+  target.indicator = indicator;
+  QF_ASSIGN_OR_RETURN(ConvertOutcome outcome,
+                      WriteCell(batch_.at(row_, column - 1), type, target, &pieces_));
+  switch (outcome) {
+    case ConvertOutcome::kOk:
+      return Outcome::kOk;
+    case ConvertOutcome::kTruncated:
+      diag().AddWarning(sqlstate::kStringTruncated, "string data, right truncated");
+      return Outcome::kOk;
+    case ConvertOutcome::kFractionalTruncation:
+      diag().AddWarning(sqlstate::kFractionalTruncation, "fractional truncation");
+      return Outcome::kOk;
+    case ConvertOutcome::kNoData:
+      return Outcome::kNoData;
+  }
+  return Outcome::kOk;
+}
+
+absl::Status Statement::CloseCursor(bool must_be_open) {
+  if (state_ == State::kNeedData) {
+    state_ = prepared_ ? State::kPrepared : State::kAllocated;
+    return absl::OkStatus();
+  }
+  if (cursor_ == nullptr) {
+    if (must_be_open) return InvalidCursorState("no cursor is open");
+    if (state_ == State::kExecuted) state_ = prepared_ ? State::kPrepared : State::kAllocated;
+    return absl::OkStatus();
+  }
+  absl::Status closed = cursor_->Close();
+  ResetCursorState();
+  state_ = prepared_ ? State::kPrepared : State::kAllocated;
+  // A failure to cancel the rest of a result leaves nothing for the
+  // application to act on, except a dead connection, which the next call
+  // reports anyway.
+  (void)closed;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Outcome> Statement::MoreResults() {
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (state_ != State::kExecuted) return Outcome::kNoData;
+  QF_RETURN_IF_ERROR(CloseCursor(false));
+  return Outcome::kNoData;
+}
+
+absl::Status Statement::FreeStmt(SQLUSMALLINT option) {
+  switch (option) {
+    case SQL_CLOSE:
+      return CloseCursor(false);
+    case SQL_UNBIND:
+      ard_->Clear();
+      return absl::OkStatus();
+    case SQL_RESET_PARAMS:
+      apd_->Clear();
+      ipd_.Clear();
+      return absl::OkStatus();
+    default:
+      return SqlError(sqlstate::kInvalidAttributeIdentifier,
+                      absl::StrCat("invalid SQLFreeStmt option ", option));
+  }
+}
+
+absl::Status Statement::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQLINTEGER) {
+  SQLULEN number = AsULen(value);
+  switch (attribute) {
+    case SQL_ATTR_ROW_ARRAY_SIZE:
+    case SQL_ROWSET_SIZE:
+      if (number == 0) {
+        return SqlError(sqlstate::kInvalidAttributeValue, "the row array size must be at least 1");
+      }
+      ard_->array_size = number;
+      return absl::OkStatus();
+    case SQL_ATTR_ROW_BIND_TYPE:
+      ard_->bind_type = number;
+      return absl::OkStatus();
+    case SQL_ATTR_ROW_BIND_OFFSET_PTR:
+      ard_->bind_offset_ptr = static_cast<SQLLEN*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_ROW_STATUS_PTR:
+      ird_.array_status_ptr = static_cast<SQLUSMALLINT*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_ROWS_FETCHED_PTR:
+      ird_.rows_processed_ptr = static_cast<SQLULEN*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_ROW_OPERATION_PTR:
+      ard_->array_status_ptr = static_cast<SQLUSMALLINT*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_PARAMSET_SIZE:
+      if (number == 0) {
+        return SqlError(sqlstate::kInvalidAttributeValue, "the parameter set size must be at least 1");
+      }
+      apd_->array_size = number;
+      return absl::OkStatus();
+    case SQL_ATTR_PARAM_BIND_TYPE:
+      apd_->bind_type = number;
+      return absl::OkStatus();
+    case SQL_ATTR_PARAM_BIND_OFFSET_PTR:
+      apd_->bind_offset_ptr = static_cast<SQLLEN*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_PARAM_STATUS_PTR:
+      ipd_.array_status_ptr = static_cast<SQLUSMALLINT*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_PARAMS_PROCESSED_PTR:
+      ipd_.rows_processed_ptr = static_cast<SQLULEN*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_PARAM_OPERATION_PTR:
+      apd_->array_status_ptr = static_cast<SQLUSMALLINT*>(value);
+      return absl::OkStatus();
+    case SQL_ATTR_CURSOR_TYPE:
+      if (number != SQL_CURSOR_FORWARD_ONLY) {
+        diag().AddWarning(sqlstate::kOptionValueChanged,
+                          "only forward-only cursors are supported; SQL_ATTR_CURSOR_TYPE stays "
+                          "SQL_CURSOR_FORWARD_ONLY");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_CONCURRENCY:
+      if (number != SQL_CONCUR_READ_ONLY) {
+        diag().AddWarning(sqlstate::kOptionValueChanged,
+                          "only read-only cursors are supported; SQL_ATTR_CONCURRENCY stays "
+                          "SQL_CONCUR_READ_ONLY");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_CURSOR_SCROLLABLE:
+      if (number != SQL_NONSCROLLABLE) {
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                        "scrollable cursors are not supported");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_CURSOR_SENSITIVITY:
+      if (number != SQL_UNSPECIFIED && number != SQL_INSENSITIVE) {
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                        "sensitive cursors are not supported");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_QUERY_TIMEOUT:
+      query_timeout_ = number;
+      return absl::OkStatus();
+    case SQL_ATTR_MAX_ROWS:
+      max_rows_ = number;
+      return absl::OkStatus();
+    case SQL_ATTR_MAX_LENGTH:
+      if (number != 0) {
+        diag().AddWarning(sqlstate::kOptionValueChanged,
+                          "SQL_ATTR_MAX_LENGTH is not supported and stays 0 (no limit)");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_NOSCAN:
+      noscan_ = number;
+      return absl::OkStatus();
+    case SQL_ATTR_RETRIEVE_DATA:
+      retrieve_data_ = number;
+      return absl::OkStatus();
+    case SQL_ATTR_METADATA_ID:
+      metadata_id_ = number;
+      return absl::OkStatus();
+    case SQL_ATTR_USE_BOOKMARKS:
+      if (number != SQL_UB_OFF) {
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented, "bookmarks are not supported");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_ASYNC_ENABLE:
+      if (number != SQL_ASYNC_ENABLE_OFF) {
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                        "asynchronous execution is not supported");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_ENABLE_AUTO_IPD:
+      if (number != SQL_FALSE) {
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                        "automatic IPD population is not supported");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_KEYSET_SIZE:
+    case SQL_ATTR_SIMULATE_CURSOR:
+      return absl::OkStatus();
+    case SQL_ATTR_APP_ROW_DESC:
+    case SQL_ATTR_APP_PARAM_DESC: {
+      Descriptor** slot = attribute == SQL_ATTR_APP_ROW_DESC ? &ard_ : &apd_;
+      Descriptor* fallback = attribute == SQL_ATTR_APP_ROW_DESC ? &implicit_ard_ : &implicit_apd_;
+      if (value == nullptr || value == static_cast<SQLPOINTER>(fallback)) {
+        *slot = fallback;
+        return absl::OkStatus();
+      }
+      auto* descriptor = Handle::Cast<Descriptor>(value);
+      if (descriptor == nullptr || !descriptor->is_explicit() ||
+          descriptor->connection() != connection_) {
+        return SqlError(sqlstate::kInvalidAttributeValue,
+                        "not an explicitly allocated descriptor of this connection");
+      }
+      *slot = descriptor;
+      return absl::OkStatus();
+    }
+    case SQL_ATTR_IMP_ROW_DESC:
+    case SQL_ATTR_IMP_PARAM_DESC:
+    case SQL_ATTR_ROW_NUMBER:
+      return SqlError("HY017", "this statement attribute is read-only");
+    default:
+      return SqlError(sqlstate::kInvalidAttributeIdentifier,
+                      absl::StrCat("unknown or unsupported statement attribute ", attribute));
+  }
+}
+
+absl::Status Statement::GetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQLINTEGER,
+                                     SQLINTEGER* string_length) {
+  SQLULEN number = 0;
+  SQLPOINTER pointer = nullptr;
+  bool is_pointer = false;
+  switch (attribute) {
+    case SQL_ATTR_ROW_ARRAY_SIZE:
+    case SQL_ROWSET_SIZE:
+      number = ard_->array_size;
+      break;
+    case SQL_ATTR_ROW_BIND_TYPE:
+      number = ard_->bind_type;
+      break;
+    case SQL_ATTR_ROW_BIND_OFFSET_PTR:
+      pointer = ard_->bind_offset_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_ROW_STATUS_PTR:
+      pointer = ird_.array_status_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_ROWS_FETCHED_PTR:
+      pointer = ird_.rows_processed_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_ROW_OPERATION_PTR:
+      pointer = ard_->array_status_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_PARAMSET_SIZE:
+      number = apd_->array_size;
+      break;
+    case SQL_ATTR_PARAM_BIND_TYPE:
+      number = apd_->bind_type;
+      break;
+    case SQL_ATTR_PARAM_BIND_OFFSET_PTR:
+      pointer = apd_->bind_offset_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_PARAM_STATUS_PTR:
+      pointer = ipd_.array_status_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_PARAMS_PROCESSED_PTR:
+      pointer = ipd_.rows_processed_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_PARAM_OPERATION_PTR:
+      pointer = apd_->array_status_ptr, is_pointer = true;
+      break;
+    case SQL_ATTR_CURSOR_TYPE:
+      number = cursor_type_;
+      break;
+    case SQL_ATTR_CONCURRENCY:
+      number = concurrency_;
+      break;
+    case SQL_ATTR_CURSOR_SCROLLABLE:
+      number = SQL_NONSCROLLABLE;
+      break;
+    case SQL_ATTR_CURSOR_SENSITIVITY:
+      number = SQL_INSENSITIVE;
+      break;
+    case SQL_ATTR_QUERY_TIMEOUT:
+      number = query_timeout_;
+      break;
+    case SQL_ATTR_MAX_ROWS:
+      number = max_rows_;
+      break;
+    case SQL_ATTR_MAX_LENGTH:
+      number = max_length_;
+      break;
+    case SQL_ATTR_NOSCAN:
+      number = noscan_;
+      break;
+    case SQL_ATTR_RETRIEVE_DATA:
+      number = retrieve_data_;
+      break;
+    case SQL_ATTR_METADATA_ID:
+      number = metadata_id_;
+      break;
+    case SQL_ATTR_USE_BOOKMARKS:
+      number = SQL_UB_OFF;
+      break;
+    case SQL_ATTR_ASYNC_ENABLE:
+      number = SQL_ASYNC_ENABLE_OFF;
+      break;
+    case SQL_ATTR_ENABLE_AUTO_IPD:
+      number = SQL_FALSE;
+      break;
+    case SQL_ATTR_KEYSET_SIZE:
+      number = 0;
+      break;
+    case SQL_ATTR_SIMULATE_CURSOR:
+      number = SQL_SC_UNIQUE;
+      break;
+    case SQL_ATTR_ROW_NUMBER:
+      if (!on_row_) return InvalidCursorState("no current row");
+      number = rows_returned_;
+      break;
+    case SQL_ATTR_APP_ROW_DESC:
+      pointer = static_cast<Handle*>(ard_), is_pointer = true;
+      break;
+    case SQL_ATTR_APP_PARAM_DESC:
+      pointer = static_cast<Handle*>(apd_), is_pointer = true;
+      break;
+    case SQL_ATTR_IMP_ROW_DESC:
+      pointer = static_cast<Handle*>(&ird_), is_pointer = true;
+      break;
+    case SQL_ATTR_IMP_PARAM_DESC:
+      pointer = static_cast<Handle*>(&ipd_), is_pointer = true;
+      break;
+    default:
+      return SqlError(sqlstate::kInvalidAttributeIdentifier,
+                      absl::StrCat("unknown or unsupported statement attribute ", attribute));
+  }
+  if (value == nullptr) {
+    return SqlError(sqlstate::kInvalidNullPointer, "SQLGetStmtAttr: null value pointer");
+  }
+  if (is_pointer) {
+    *static_cast<SQLPOINTER*>(value) = pointer;
+    if (string_length != nullptr) *string_length = sizeof(SQLPOINTER);
+  } else {
+    *static_cast<SQLULEN*>(value) = number;
+    if (string_length != nullptr) *string_length = sizeof(SQLULEN);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace quietfetch::core

@@ -1,0 +1,169 @@
+// A statement handle: prepares and executes SQL through the connection's
+// backend, streams the result batch by batch (memory bounded by the batch
+// limits, never by the result size), and copies values into the
+// application's buffers (bound columns, row arrays, SQLGetData in pieces).
+//
+// States follow ODBC's statement transition table in simplified form:
+// allocated -> prepared -> executed (with or without a cursor) -> need-data
+// (during SQLParamData/SQLPutData). Calls out of order fail with HY010 or
+// 24000 as the spec says.
+#ifndef QUIETFETCH_DRIVER_CORE_STATEMENT_H_
+#define QUIETFETCH_DRIVER_CORE_STATEMENT_H_
+
+#include <sql.h>
+#include <sqlext.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "driver/backend/backend.h"
+#include "driver/core/convert.h"
+#include "driver/core/descriptor.h"
+#include "driver/core/handle.h"
+#include "driver/rowstore/row_batch.h"
+
+namespace quietfetch::core {
+
+class Connection;
+
+// How a successful call ended, besides plain success (warnings are in the
+// diagnostics and turn SQL_SUCCESS into SQL_SUCCESS_WITH_INFO).
+enum class Outcome { kOk, kNoData, kNeedData };
+
+class Statement : public Handle {
+ public:
+  static constexpr HandleKind kKind = HandleKind::kStatement;
+  explicit Statement(Connection* connection);
+  ~Statement() override;
+
+  std::recursive_mutex& call_mutex() override;
+  Connection* connection() const { return connection_; }
+
+  absl::Status Prepare(std::string sql);
+  absl::StatusOr<Outcome> Execute();
+  absl::StatusOr<Outcome> ExecDirect(std::string sql);
+  absl::StatusOr<Outcome> ParamData(SQLPOINTER* value);
+  absl::Status PutData(SQLPOINTER data, SQLLEN length);
+  absl::Status Cancel();
+
+  absl::StatusOr<SQLSMALLINT> NumParams();
+  // SQLDescribeParam: the server's type for parameter `number` (1-based).
+  absl::StatusOr<backend::ColumnInfo> DescribeParam(SQLUSMALLINT number);
+  absl::StatusOr<SQLSMALLINT> NumResultCols();
+  // Column metadata (IRD); 07009 for a bad number.
+  absl::StatusOr<const backend::ColumnInfo*> Column(SQLUSMALLINT number);
+  absl::StatusOr<SQLLEN> RowCount();
+
+  absl::Status BindCol(SQLUSMALLINT column, SQLSMALLINT c_type, SQLPOINTER value,
+                       SQLLEN buffer_length, SQLLEN* indicator);
+  absl::Status BindParameter(SQLUSMALLINT number, SQLSMALLINT io_type, SQLSMALLINT c_type,
+                             SQLSMALLINT sql_type, SQLULEN column_size, SQLSMALLINT digits,
+                             SQLPOINTER value, SQLLEN buffer_length, SQLLEN* indicator);
+
+  absl::StatusOr<Outcome> Fetch(SQLSMALLINT orientation, SQLLEN offset);
+  absl::StatusOr<Outcome> GetData(SQLUSMALLINT column, SQLSMALLINT c_type, SQLPOINTER value,
+                                  SQLLEN buffer_length, SQLLEN* indicator);
+  absl::Status CloseCursor(bool must_be_open);
+  absl::StatusOr<Outcome> MoreResults();
+  absl::Status FreeStmt(SQLUSMALLINT option);
+
+  absl::Status SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQLINTEGER length);
+  absl::Status GetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQLINTEGER buffer_length,
+                            SQLINTEGER* string_length);
+
+  // Runs a result produced by the driver itself (SQLGetTypeInfo, catalogs).
+  absl::Status OpenLocalResult(std::unique_ptr<backend::Cursor> cursor);
+
+  bool has_cursor() const { return cursor_ != nullptr; }
+  Descriptor& ard() { return *ard_; }
+  Descriptor& apd() { return *apd_; }
+  Descriptor& ird() { return ird_; }
+  Descriptor& ipd() { return ipd_; }
+  SQLULEN max_varchar() const;
+
+ private:
+  enum class State { kAllocated, kPrepared, kExecuted, kNeedData };
+
+  absl::StatusOr<Outcome> Run();
+  absl::StatusOr<Outcome> RunOneParamSet(size_t set);
+  absl::Status CollectParams(size_t set, bool* needs_data);
+  absl::Status StartCursor(std::unique_ptr<backend::Cursor> cursor);
+  absl::Status RequireConnection();
+  // Moves to the next row, refilling the batch when it is used up.
+  absl::StatusOr<bool> NextRow();
+  // Copies the current row into the bound buffers of rowset row
+  // `rowset_index`; returns its SQL_ROW_* status (errors go to diag).
+  SQLUSMALLINT WriteBoundRow(size_t rowset_index);
+  void ResetCursorState();
+  absl::StatusOr<int> ParamCount();
+  // The result columns: of the open result, or described from the server
+  // for a prepared statement not yet executed.
+  absl::StatusOr<const std::vector<backend::ColumnInfo>*> ResultColumns();
+
+  struct BoundColumn {
+    size_t index;
+    backend::LogicalType type;
+    SQLSMALLINT c_type;
+    const DescRecord* record;
+    size_t element_size;
+  };
+
+  Connection* connection_;
+  State state_ = State::kAllocated;
+  std::string sql_;
+  bool prepared_ = false;  // by SQLPrepare (re-executable), not SQLExecDirect
+  int param_count_ = -1;   // cached marker count of sql_
+  bool prepared_described_ = false;
+  std::vector<backend::ColumnInfo> prepared_columns_;
+  std::vector<backend::LogicalType> prepared_parameter_types_;
+
+  // Descriptors: implicit ones owned here; the application may swap in
+  // explicit ARD/APD (owned by the connection).
+  Descriptor implicit_ard_;
+  Descriptor implicit_apd_;
+  Descriptor ird_;
+  Descriptor ipd_;
+  Descriptor* ard_;
+  Descriptor* apd_;
+
+  // Parameters collected for the next execution.
+  std::vector<backend::Param> params_;
+  size_t param_set_ = 0;
+  // Data-at-execution: which parameters still need data, and what was put.
+  std::vector<SQLUSMALLINT> dae_params_;
+  size_t dae_index_ = 0;
+  bool dae_current_ = false;  // dae_params_[dae_index_] is receiving SQLPutData
+  bool dae_put_started_ = false;
+  bool dae_is_null_ = false;
+  std::string dae_buffer_;
+
+  // The open result.
+  std::unique_ptr<backend::Cursor> cursor_;
+  const std::vector<backend::ColumnInfo>* columns_ = nullptr;
+  rowstore::RowBatch batch_;
+  size_t row_ = 0;          // current row within batch_
+  size_t next_row_ = 0;     // next row of batch_ to deliver
+  std::vector<BoundColumn> bound_;
+  bool on_row_ = false;     // SQLGetData may read batch_ row_
+  bool exhausted_ = false;  // the cursor has no more rows
+  int64_t row_count_ = -1;
+  PieceState pieces_;
+  SQLUSMALLINT pieces_column_ = 0;
+
+  // Statement attributes that are not descriptor fields.
+  SQLULEN query_timeout_ = 0;
+  SQLULEN max_rows_ = 0;
+  SQLULEN max_length_ = 0;
+  SQLULEN noscan_ = SQL_NOSCAN_OFF;
+  SQLULEN retrieve_data_ = SQL_RD_ON;
+  SQLULEN cursor_type_ = SQL_CURSOR_FORWARD_ONLY;
+  SQLULEN concurrency_ = SQL_CONCUR_READ_ONLY;
+  SQLULEN metadata_id_ = SQL_FALSE;
+  SQLULEN rows_returned_ = 0;  // for SQL_ATTR_MAX_ROWS
+};
+
+}  // namespace quietfetch::core
+
+#endif  // QUIETFETCH_DRIVER_CORE_STATEMENT_H_
