@@ -131,6 +131,6 @@ qf_sanitizer_env() {
   asan="$(readlink -f "$asan")"
   printf 'export LD_PRELOAD=%q\n' "$asan${LD_PRELOAD:+:$LD_PRELOAD}"
   # Python and the tools around it do not free everything at exit: no leak check.
-  printf 'export ASAN_OPTIONS=%q\n' "${QF_ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0:check_initialization_order=1}"
+  printf 'export ASAN_OPTIONS=%q\n' "${QF_ASAN_OPTIONS:-detect_leaks=0:quarantine_size_mb=16:strict_string_checks=1:check_initialization_order=1}"
   printf 'export UBSAN_OPTIONS=%q\n' "${QF_UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 }

@@ -43,7 +43,7 @@ for variant in "${variants[@]}"; do
     label="ASan+UBSan"
   else
     export QF_SANITIZE=0
-    label="$(qf_is_ci && echo "-Werror" || echo "normal")"
+    label="normal"
   fi
   unset QF_BUILD_DIR
   build_dir="$(qf_build_dir)"

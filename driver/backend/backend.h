@@ -51,14 +51,14 @@ enum class LogicalType : uint8_t {
 struct ColumnInfo {
   std::string name;
   LogicalType type = LogicalType::kUnknown;
-  std::string type_name;     // the server's name, e.g. "int4", "varchar"
-  uint32_t type_oid = 0;     // the server's type id (0 when none)
-  int32_t size = -1;         // declared length for char types (varchar(n)), else -1
-  int16_t precision = -1;    // numeric(p,s): p, else -1
-  int16_t scale = -1;        // numeric(p,s): s; time/timestamp fractional digits; else -1
+  std::string type_name;   // the server's name, e.g. "int4", "varchar"
+  uint32_t type_oid = 0;   // the server's type id (0 when none)
+  int32_t size = -1;       // declared length for char types (varchar(n)), else -1
+  int16_t precision = -1;  // numeric(p,s): p, else -1
+  int16_t scale = -1;      // numeric(p,s): s; time/timestamp fractional digits; else -1
   bool nullable_known = false;
   bool nullable = true;
-  std::string table_name;    // base table when known (may be empty)
+  std::string table_name;  // base table when known (may be empty)
   std::string schema_name;
   std::string base_column_name;
 };
@@ -76,13 +76,13 @@ struct Param {
 
 // Connection settings, parsed by the core from a DSN and/or connection string.
 struct ConnectionSettings {
-  std::string host;          // may list several hosts, comma-separated (libpq multi-host)
-  std::string port;          // may list several ports, comma-separated
+  std::string host;  // may list several hosts, comma-separated (libpq multi-host)
+  std::string port;  // may list several ports, comma-separated
   std::string database;
   std::string user;
-  std::string password;      // never logged
+  std::string password;  // never logged
   std::string sslmode;
-  std::string libpq_options; // extra "key=value key=value" conninfo text passed through
+  std::string libpq_options;  // extra "key=value key=value" conninfo text passed through
   std::string application_name = "quietfetch";
   int connect_timeout_seconds = 0;  // 0: libpq default
 };
@@ -152,7 +152,7 @@ class BackendConnection {
   virtual std::string ServerVersion() const = 0;  // e.g. "15.18"
   virtual std::string DatabaseName() const = 0;
   virtual std::string UserName() const = 0;
-  virtual std::string ServerName() const = 0;     // host actually connected to
+  virtual std::string ServerName() const = 0;  // host actually connected to
 };
 
 }  // namespace quietfetch::backend

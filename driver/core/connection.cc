@@ -119,7 +119,24 @@ absl::Status Connection::EndTransaction(SQLSMALLINT completion_type) {
   for (auto& statement : statements_) {
     if (statement->has_cursor()) QF_RETURN_IF_ERROR(statement->CloseCursor(false));
   }
+  // A rollback undoes a SET made inside the transaction.
+  if (completion_type == SQL_ROLLBACK) applied_timeout_ = -1;
   return completion_type == SQL_COMMIT ? backend_->Commit() : backend_->Rollback();
+}
+
+absl::Status Connection::ApplyStatementTimeout(SQLULEN seconds) {
+  if (static_cast<int64_t>(seconds) == applied_timeout_) return absl::OkStatus();
+  QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, Backend());
+  std::string sql = absl::StrCat("SET statement_timeout = ", seconds * 1000);
+  QF_ASSIGN_OR_RETURN(auto cursor, backend->Execute(sql, {}));
+  rowstore::RowBatch scratch;
+  scratch.Clear(0);
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool more, cursor->Fill(scratch, config_.limits));
+    if (!more) break;
+  }
+  applied_timeout_ = static_cast<int64_t>(seconds);
+  return absl::OkStatus();
 }
 
 absl::Status Connection::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQLINTEGER length,
@@ -198,7 +215,8 @@ absl::Status Connection::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQ
       if (backend_ != nullptr && name != backend_->DatabaseName()) {
         return SqlError(sqlstate::kOptionalFeatureNotImplemented,
                         "PostgreSQL cannot switch databases on an open connection; connect "
-                        "with Database=" + name);
+                        "with Database=" +
+                            name);
       }
       return absl::OkStatus();
     }
@@ -257,7 +275,7 @@ absl::Status Connection::GetAttribute(SQLINTEGER attribute, SQLPOINTER value,
     case SQL_ATTR_CURRENT_CATALOG: {
       if (backend_ == nullptr) return NotConnected();
       OutputTarget target{value, buffer_length, wide, /*length_in_bytes=*/true};
-      QF_ASSIGN_OR_RETURN(SQLLEN written, WriteString(backend_->DatabaseName(), target));
+      QF_ASSIGN_OR_RETURN(SQLLEN written, WriteString(backend_->DatabaseName(), target, &diag()));
       if (string_length != nullptr) *string_length = static_cast<SQLINTEGER>(written);
       return absl::OkStatus();
     }

@@ -61,6 +61,11 @@ class Connection : public Handle {
   // backend is handled by the backend itself).
   bool autocommit() const { return autocommit_; }
 
+  // Makes the server's statement_timeout match a statement's
+  // SQL_ATTR_QUERY_TIMEOUT (seconds; 0 = none). Costs a round trip only when
+  // the value changes.
+  absl::Status ApplyStatementTimeout(SQLULEN seconds);
+
  private:
   absl::Status Open(ConnectionConfig config);
 
@@ -80,6 +85,9 @@ class Connection : public Handle {
   SQLULEN quiet_mode_ = 0;
   SQLUINTEGER packet_size_ = 0;
   SQLUINTEGER metadata_id_ = SQL_FALSE;
+  // statement_timeout in effect on the server, in seconds; -1 when unknown
+  // (a rollback may have undone our SET).
+  int64_t applied_timeout_ = 0;
 };
 
 }  // namespace quietfetch::core

@@ -36,9 +36,16 @@ absl::StatusOr<int64_t> ParsePositive(std::string_view key, const std::string& v
 
 const std::vector<Keyword>& Keywords() {
   static const std::vector<Keyword> kKeywords = {
-      {{"DSN"}, [](ConnectionConfig& c, const std::string& v) { c.dsn = v; return absl::OkStatus(); }},
+      {{"DSN"},
+       [](ConnectionConfig& c, const std::string& v) {
+         c.dsn = v;
+         return absl::OkStatus();
+       }},
       {{"Driver"},
-       [](ConnectionConfig& c, const std::string& v) { c.driver = v; return absl::OkStatus(); }},
+       [](ConnectionConfig& c, const std::string& v) {
+         c.driver = v;
+         return absl::OkStatus();
+       }},
       {{"Server", "Host", "Servername"},
        [](ConnectionConfig& c, const std::string& v) {
          c.backend.host = v;
@@ -66,7 +73,7 @@ const std::vector<Keyword>& Keywords() {
        }},
       {{"SSLMode"},
        [](ConnectionConfig& c, const std::string& v) {
-         static constexpr std::string_view kModes[] = {"disable", "allow", "prefer",
+         static constexpr std::string_view kModes[] = {"disable", "allow",     "prefer",
                                                        "require", "verify-ca", "verify-full"};
          std::string lower = absl::AsciiStrToLower(v);
          if (std::find(std::begin(kModes), std::end(kModes), lower) == std::end(kModes)) {
@@ -119,10 +126,9 @@ const std::vector<Keyword>& Keywords() {
 // Keys the driver manager or setup tools keep in odbc.ini sections; they
 // describe the DSN rather than the connection.
 bool IsManagerKey(std::string_view key) {
-  static constexpr std::string_view kKeys[] = {"Description", "Trace",     "TraceFile",
-                                               "Threading",   "Setup",     "FileUsage",
-                                               "UsageCount",  "CPTimeout", "CPReuse",
-                                               "DontDLClose", "SaveFile",  "FileDSN"};
+  static constexpr std::string_view kKeys[] = {
+      "Description", "Trace",     "TraceFile", "Threading",   "Setup",    "FileUsage",
+      "UsageCount",  "CPTimeout", "CPReuse",   "DontDLClose", "SaveFile", "FileDSN"};
   for (auto k : kKeys) {
     if (absl::EqualsIgnoreCase(ToAbsl(k), ToAbsl(key))) return true;
   }
@@ -220,8 +226,8 @@ KeyValues ReadDsn(std::string_view dsn) {
   for (const char* key = keys.data(); *key != '\0' && key < keys.data() + n;
        key += std::strlen(key) + 1) {
     std::vector<char> value(4096);
-    SQLGetPrivateProfileString(name.c_str(), key, "", value.data(),
-                               static_cast<int>(value.size()), "odbc.ini");
+    SQLGetPrivateProfileString(name.c_str(), key, "", value.data(), static_cast<int>(value.size()),
+                               "odbc.ini");
     out.emplace_back(key, value.data());
   }
   return out;

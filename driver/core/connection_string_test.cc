@@ -60,7 +60,9 @@ TEST(ResolveConfigTest, BadValuesAreRejected) {
 TEST(ResolveConfigTest, ConnectionStringOverridesDsn) {
   auto read_dsn = [](std::string_view dsn) -> KeyValues {
     EXPECT_EQ(dsn, "mydsn");
-    return {{"Driver", "quietfetch"}, {"Description", "ignored"}, {"Server", "from-dsn"},
+    return {{"Driver", "quietfetch"},
+            {"Description", "ignored"},
+            {"Server", "from-dsn"},
             {"Port", "1"}};
   };
   auto config = ResolveConfig({{"DSN", "mydsn"}, {"Port", "2"}}, read_dsn);

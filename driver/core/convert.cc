@@ -326,7 +326,7 @@ absl::StatusOr<ConvertOutcome> WriteChars(const CharForm& form, const CellTarget
     if (form.hex) {
       for (size_t i = 0; i < count; ++i) out[i] = form.At(offset + i);
     } else {
-      std::memcpy(out, form.text.data() + offset, count);
+      if (count > 0) std::memcpy(out, form.text.data() + offset, count);
     }
     out[count] = '\0';
   }
@@ -908,7 +908,7 @@ absl::StatusOr<ConvertOutcome> WriteTextChars(std::string_view text, const CellT
     auto capacity = static_cast<size_t>(target.buffer_length) - 1;
     count = remaining < capacity ? remaining : capacity;
     auto* out = static_cast<char*>(target.buffer);
-    std::memcpy(out, text.data() + offset, count);
+    if (count > 0) std::memcpy(out, text.data() + offset, count);  // data() may be null when empty
     out[count] = '\0';
   }
   SetLength(target, static_cast<SQLLEN>(remaining));

@@ -31,9 +31,9 @@ namespace quietfetch::core {
 
 enum class ConvertOutcome {
   kOk,
-  kTruncated,              // 01004: string data, right truncated (more remains)
-  kFractionalTruncation,   // 01S07: digits after the decimal point were dropped
-  kNoData,                 // SQLGetData: all pieces were already returned
+  kTruncated,             // 01004: string data, right truncated (more remains)
+  kFractionalTruncation,  // 01S07: digits after the decimal point were dropped
+  kNoData,                // SQLGetData: all pieces were already returned
 };
 
 // Where one value goes.
@@ -51,10 +51,10 @@ struct CellTarget {
 // State of SQLGetData on one column of the current row. Reset() it when the
 // column or row changes.
 struct PieceState {
-  bool started = false;     // at least one call returned data
-  size_t offset = 0;        // bytes (char/binary) or code units (wchar) already returned
-  std::string text;         // rendered text of a non-text value (kept between pieces)
-  std::u16string wide;      // UTF-16 form of the value for SQL_C_WCHAR pieces
+  bool started = false;  // at least one call returned data
+  size_t offset = 0;     // bytes (char/binary) or code units (wchar) already returned
+  std::string text;      // rendered text of a non-text value (kept between pieces)
+  std::u16string wide;   // UTF-16 form of the value for SQL_C_WCHAR pieces
   bool wide_ready = false;
   bool text_ready = false;
   void Reset() {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "driver/core/handle.h"
 
 namespace quietfetch::core {
@@ -59,6 +60,12 @@ class Descriptor : public Handle {
   SQLSMALLINT Count() const;
   void Unbind(SQLUSMALLINT number);
   void Clear() { records_.clear(); }
+
+  // SQLSetDescField / SQLGetDescField for header and record fields.
+  // Integer values arrive in `value` itself, as ODBC passes them.
+  absl::Status SetField(SQLSMALLINT record, SQLSMALLINT field, SQLPOINTER value);
+  absl::Status GetField(SQLSMALLINT record, SQLSMALLINT field, SQLPOINTER value,
+                        SQLINTEGER buffer_length, SQLINTEGER* string_length);
 
   // Header fields.
   SQLULEN array_size = 1;

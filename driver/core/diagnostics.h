@@ -18,7 +18,7 @@ namespace quietfetch::core {
 struct DiagRecord {
   std::string sqlstate;  // five characters
   SQLINTEGER native_error = 0;
-  std::string message;   // already prefixed with "[quietfetch]..."
+  std::string message;  // already prefixed with "[quietfetch]..."
   SQLLEN row_number = SQL_NO_ROW_NUMBER;
   SQLINTEGER column_number = SQL_NO_COLUMN_NUMBER;
 };

@@ -151,9 +151,9 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_CATALOG_LOCATION, U16(0));
     add(SQL_CATALOG_USAGE, U32(0));
     add(SQL_SCHEMA_TERM, Str("schema"));
-    add(SQL_SCHEMA_USAGE, U32(SQL_SU_DML_STATEMENTS | SQL_SU_PROCEDURE_INVOCATION |
-                              SQL_SU_TABLE_DEFINITION | SQL_SU_INDEX_DEFINITION |
-                              SQL_SU_PRIVILEGE_DEFINITION));
+    add(SQL_SCHEMA_USAGE,
+        U32(SQL_SU_DML_STATEMENTS | SQL_SU_PROCEDURE_INVOCATION | SQL_SU_TABLE_DEFINITION |
+            SQL_SU_INDEX_DEFINITION | SQL_SU_PRIVILEGE_DEFINITION));
     add(SQL_TABLE_TERM, Str("table"));
     add(SQL_PROCEDURE_TERM, Str("function"));
     add(SQL_COLLATION_SEQ, Str(""));
@@ -189,8 +189,7 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_INFO_SCHEMA_VIEWS, U32(0));
     add(SQL_AGGREGATE_FUNCTIONS, U32(SQL_AF_ALL | SQL_AF_AVG | SQL_AF_COUNT | SQL_AF_DISTINCT |
                                      SQL_AF_MAX | SQL_AF_MIN | SQL_AF_SUM));
-    add(SQL_DATETIME_LITERALS, U32(SQL_DL_SQL92_DATE | SQL_DL_SQL92_TIME |
-                                   SQL_DL_SQL92_TIMESTAMP));
+    add(SQL_DATETIME_LITERALS, U32(SQL_DL_SQL92_DATE | SQL_DL_SQL92_TIME | SQL_DL_SQL92_TIMESTAMP));
     add(SQL_NUMERIC_FUNCTIONS,
         U32(SQL_FN_NUM_ABS | SQL_FN_NUM_CEILING | SQL_FN_NUM_FLOOR | SQL_FN_NUM_MOD |
             SQL_FN_NUM_ROUND | SQL_FN_NUM_SIGN | SQL_FN_NUM_SQRT | SQL_FN_NUM_POWER |
@@ -200,9 +199,9 @@ const std::vector<InfoEntry>& InfoTable() {
             SQL_FN_STR_LTRIM | SQL_FN_STR_RTRIM | SQL_FN_STR_REPLACE | SQL_FN_STR_SUBSTRING |
             SQL_FN_STR_ASCII | SQL_FN_STR_CHAR));
     add(SQL_SYSTEM_FUNCTIONS, U32(SQL_FN_SYS_DBNAME | SQL_FN_SYS_IFNULL | SQL_FN_SYS_USERNAME));
-    add(SQL_TIMEDATE_FUNCTIONS, U32(SQL_FN_TD_NOW | SQL_FN_TD_CURDATE | SQL_FN_TD_CURTIME |
-                                    SQL_FN_TD_CURRENT_DATE | SQL_FN_TD_CURRENT_TIME |
-                                    SQL_FN_TD_CURRENT_TIMESTAMP | SQL_FN_TD_EXTRACT));
+    add(SQL_TIMEDATE_FUNCTIONS,
+        U32(SQL_FN_TD_NOW | SQL_FN_TD_CURDATE | SQL_FN_TD_CURTIME | SQL_FN_TD_CURRENT_DATE |
+            SQL_FN_TD_CURRENT_TIME | SQL_FN_TD_CURRENT_TIMESTAMP | SQL_FN_TD_EXTRACT));
     add(SQL_TIMEDATE_ADD_INTERVALS, U32(0));
     add(SQL_TIMEDATE_DIFF_INTERVALS, U32(0));
     add(SQL_CONVERT_FUNCTIONS, U32(SQL_FN_CVT_CAST));
@@ -212,25 +211,25 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_SQL92_RELATIONAL_JOIN_OPERATORS,
         U32(SQL_SRJO_CROSS_JOIN | SQL_SRJO_FULL_OUTER_JOIN | SQL_SRJO_INNER_JOIN |
             SQL_SRJO_LEFT_OUTER_JOIN | SQL_SRJO_RIGHT_OUTER_JOIN | SQL_SRJO_NATURAL_JOIN));
-    add(SQL_SQL92_VALUE_EXPRESSIONS, U32(SQL_SVE_CASE | SQL_SVE_CAST | SQL_SVE_COALESCE |
-                                         SQL_SVE_NULLIF));
-    add(SQL_SQL92_STRING_FUNCTIONS, U32(SQL_SSF_LOWER | SQL_SSF_UPPER | SQL_SSF_SUBSTRING |
-                                        SQL_SSF_TRIM_BOTH | SQL_SSF_TRIM_LEADING |
-                                        SQL_SSF_TRIM_TRAILING));
+    add(SQL_SQL92_VALUE_EXPRESSIONS,
+        U32(SQL_SVE_CASE | SQL_SVE_CAST | SQL_SVE_COALESCE | SQL_SVE_NULLIF));
+    add(SQL_SQL92_STRING_FUNCTIONS,
+        U32(SQL_SSF_LOWER | SQL_SSF_UPPER | SQL_SSF_SUBSTRING | SQL_SSF_TRIM_BOTH |
+            SQL_SSF_TRIM_LEADING | SQL_SSF_TRIM_TRAILING));
     add(SQL_SQL92_DATETIME_FUNCTIONS,
         U32(SQL_SDF_CURRENT_DATE | SQL_SDF_CURRENT_TIME | SQL_SDF_CURRENT_TIMESTAMP));
-    add(SQL_SQL92_NUMERIC_VALUE_FUNCTIONS, U32(SQL_SNVF_CHAR_LENGTH | SQL_SNVF_EXTRACT |
-                                               SQL_SNVF_OCTET_LENGTH | SQL_SNVF_POSITION));
+    add(SQL_SQL92_NUMERIC_VALUE_FUNCTIONS,
+        U32(SQL_SNVF_CHAR_LENGTH | SQL_SNVF_EXTRACT | SQL_SNVF_OCTET_LENGTH | SQL_SNVF_POSITION));
     add(SQL_SQL92_GRANT, U32(SQL_SG_DELETE_TABLE | SQL_SG_INSERT_TABLE | SQL_SG_SELECT_TABLE |
                              SQL_SG_UPDATE_TABLE | SQL_SG_REFERENCES_TABLE));
     add(SQL_SQL92_REVOKE, U32(SQL_SR_DELETE_TABLE | SQL_SR_INSERT_TABLE | SQL_SR_SELECT_TABLE |
                               SQL_SR_UPDATE_TABLE | SQL_SR_REFERENCES_TABLE));
     add(SQL_SQL92_ROW_VALUE_CONSTRUCTOR,
         U32(SQL_SRVC_VALUE_EXPRESSION | SQL_SRVC_NULL | SQL_SRVC_DEFAULT));
-    add(SQL_SQL92_FOREIGN_KEY_DELETE_RULE, U32(SQL_SFKD_CASCADE | SQL_SFKD_NO_ACTION |
-                                               SQL_SFKD_SET_DEFAULT | SQL_SFKD_SET_NULL));
-    add(SQL_SQL92_FOREIGN_KEY_UPDATE_RULE, U32(SQL_SFKU_CASCADE | SQL_SFKU_NO_ACTION |
-                                               SQL_SFKU_SET_DEFAULT | SQL_SFKU_SET_NULL));
+    add(SQL_SQL92_FOREIGN_KEY_DELETE_RULE,
+        U32(SQL_SFKD_CASCADE | SQL_SFKD_NO_ACTION | SQL_SFKD_SET_DEFAULT | SQL_SFKD_SET_NULL));
+    add(SQL_SQL92_FOREIGN_KEY_UPDATE_RULE,
+        U32(SQL_SFKU_CASCADE | SQL_SFKU_NO_ACTION | SQL_SFKU_SET_DEFAULT | SQL_SFKU_SET_NULL));
     add(SQL_BATCH_ROW_COUNT, U32(0));
     // Limits (0: no fixed limit).
     add(SQL_MAX_IDENTIFIER_LEN, U16(63));
@@ -253,13 +252,14 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_MAX_BINARY_LITERAL_LEN, U32(0));
     add(SQL_MAX_INDEX_SIZE, U32(0));
     // Conversions through CONVERT/CAST are not advertised.
-    for (SQLUSMALLINT id :
-         {SQL_CONVERT_BIGINT, SQL_CONVERT_BINARY, SQL_CONVERT_BIT, SQL_CONVERT_CHAR,
-          SQL_CONVERT_DATE, SQL_CONVERT_DECIMAL, SQL_CONVERT_DOUBLE, SQL_CONVERT_FLOAT,
-          SQL_CONVERT_INTEGER, SQL_CONVERT_LONGVARCHAR, SQL_CONVERT_NUMERIC, SQL_CONVERT_REAL,
-          SQL_CONVERT_SMALLINT, SQL_CONVERT_TIME, SQL_CONVERT_TIMESTAMP, SQL_CONVERT_TINYINT,
-          SQL_CONVERT_VARBINARY, SQL_CONVERT_VARCHAR, SQL_CONVERT_LONGVARBINARY,
-          SQL_CONVERT_WCHAR, SQL_CONVERT_WVARCHAR, SQL_CONVERT_WLONGVARCHAR, SQL_CONVERT_GUID}) {
+    for (SQLUSMALLINT id : {SQL_CONVERT_BIGINT,        SQL_CONVERT_BINARY,    SQL_CONVERT_BIT,
+                            SQL_CONVERT_CHAR,          SQL_CONVERT_DATE,      SQL_CONVERT_DECIMAL,
+                            SQL_CONVERT_DOUBLE,        SQL_CONVERT_FLOAT,     SQL_CONVERT_INTEGER,
+                            SQL_CONVERT_LONGVARCHAR,   SQL_CONVERT_NUMERIC,   SQL_CONVERT_REAL,
+                            SQL_CONVERT_SMALLINT,      SQL_CONVERT_TIME,      SQL_CONVERT_TIMESTAMP,
+                            SQL_CONVERT_TINYINT,       SQL_CONVERT_VARBINARY, SQL_CONVERT_VARCHAR,
+                            SQL_CONVERT_LONGVARBINARY, SQL_CONVERT_WCHAR,     SQL_CONVERT_WVARCHAR,
+                            SQL_CONVERT_WLONGVARCHAR,  SQL_CONVERT_GUID}) {
       add(id, U32(0));
     }
     return t;
@@ -282,19 +282,20 @@ absl::StatusOr<InfoValue> GetInfo(Connection& connection, SQLUSMALLINT info_type
 
 namespace {
 constexpr SQLUSMALLINT kSupportedFunctions[] = {
-    SQL_API_SQLALLOCHANDLE,    SQL_API_SQLFREEHANDLE,     SQL_API_SQLFREESTMT,
-    SQL_API_SQLSETENVATTR,     SQL_API_SQLGETENVATTR,     SQL_API_SQLCONNECT,
-    SQL_API_SQLDRIVERCONNECT,  SQL_API_SQLDISCONNECT,     SQL_API_SQLSETCONNECTATTR,
-    SQL_API_SQLGETCONNECTATTR, SQL_API_SQLGETINFO,        SQL_API_SQLGETFUNCTIONS,
-    SQL_API_SQLENDTRAN,        SQL_API_SQLEXECDIRECT,     SQL_API_SQLPREPARE,
-    SQL_API_SQLEXECUTE,        SQL_API_SQLBINDPARAMETER,  SQL_API_SQLNUMPARAMS,
-    SQL_API_SQLNUMRESULTCOLS,  SQL_API_SQLDESCRIBECOL,    SQL_API_SQLCOLATTRIBUTE,
-    SQL_API_SQLROWCOUNT,       SQL_API_SQLFETCH,          SQL_API_SQLFETCHSCROLL,
-    SQL_API_SQLBINDCOL,        SQL_API_SQLGETDATA,        SQL_API_SQLCLOSECURSOR,
-    SQL_API_SQLCANCEL,         SQL_API_SQLSETSTMTATTR,    SQL_API_SQLGETSTMTATTR,
-    SQL_API_SQLPARAMDATA,      SQL_API_SQLPUTDATA,        SQL_API_SQLMORERESULTS,
-    SQL_API_SQLGETTYPEINFO,    SQL_API_SQLGETDIAGREC,     SQL_API_SQLGETDIAGFIELD,
-    SQL_API_SQLNATIVESQL,      SQL_API_SQLDESCRIBEPARAM,
+    SQL_API_SQLALLOCHANDLE,    SQL_API_SQLFREEHANDLE,    SQL_API_SQLFREESTMT,
+    SQL_API_SQLSETENVATTR,     SQL_API_SQLGETENVATTR,    SQL_API_SQLCONNECT,
+    SQL_API_SQLDRIVERCONNECT,  SQL_API_SQLDISCONNECT,    SQL_API_SQLSETCONNECTATTR,
+    SQL_API_SQLGETCONNECTATTR, SQL_API_SQLGETINFO,       SQL_API_SQLGETFUNCTIONS,
+    SQL_API_SQLENDTRAN,        SQL_API_SQLEXECDIRECT,    SQL_API_SQLPREPARE,
+    SQL_API_SQLEXECUTE,        SQL_API_SQLBINDPARAMETER, SQL_API_SQLNUMPARAMS,
+    SQL_API_SQLNUMRESULTCOLS,  SQL_API_SQLDESCRIBECOL,   SQL_API_SQLCOLATTRIBUTE,
+    SQL_API_SQLROWCOUNT,       SQL_API_SQLFETCH,         SQL_API_SQLFETCHSCROLL,
+    SQL_API_SQLBINDCOL,        SQL_API_SQLGETDATA,       SQL_API_SQLCLOSECURSOR,
+    SQL_API_SQLCANCEL,         SQL_API_SQLSETSTMTATTR,   SQL_API_SQLGETSTMTATTR,
+    SQL_API_SQLPARAMDATA,      SQL_API_SQLPUTDATA,       SQL_API_SQLMORERESULTS,
+    SQL_API_SQLGETTYPEINFO,    SQL_API_SQLGETDIAGREC,    SQL_API_SQLGETDIAGFIELD,
+    SQL_API_SQLNATIVESQL,      SQL_API_SQLDESCRIBEPARAM, SQL_API_SQLSETDESCFIELD,
+    SQL_API_SQLGETDESCFIELD,
 };
 }  // namespace
 
@@ -340,7 +341,7 @@ struct TypeRow {
   int auto_unique;  // -1: NULL
   int min_scale;    // -1: NULL
   int max_scale;
-  int radix;        // 0: NULL
+  int radix;  // 0: NULL
 };
 
 // The PostgreSQL types each ODBC type maps to, ordered by DATA_TYPE as
@@ -348,28 +349,50 @@ struct TypeRow {
 const std::vector<TypeRow>& TypeRows() {
   using L = backend::LogicalType;
   static const std::vector<TypeRow> kRows = {
-      {"uuid", SQL_GUID, L::kUuid, 36, "'", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, -1, -1, 0},
-      {"text", SQL_WLONGVARCHAR, L::kText, -1, "'", "'", nullptr, true, SQL_SEARCHABLE, -1, false, -1, -1, -1, 0},
-      {"varchar", SQL_WVARCHAR, L::kText, -1, "'", "'", "max length", true, SQL_SEARCHABLE, -1, false, -1, -1, -1, 0},
-      {"bpchar", SQL_WCHAR, L::kText, -1, "'", "'", "length", true, SQL_SEARCHABLE, -1, false, -1, -1, -1, 0},
-      {"bool", SQL_BIT, L::kBool, 1, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, -1, -1, 0},
-      {"int8", SQL_BIGINT, L::kInt64, 19, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, 0, 0, 10},
-      {"bytea", SQL_LONGVARBINARY, L::kBytes, -1, "'\\x", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, -1, -1, 0},
-      {"bytea", SQL_VARBINARY, L::kBytes, -1, "'\\x", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, -1, -1, 0},
-      {"bytea", SQL_BINARY, L::kBytes, -1, "'\\x", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, -1, -1, 0},
-      {"text", SQL_LONGVARCHAR, L::kText, -1, "'", "'", nullptr, true, SQL_SEARCHABLE, -1, false, -1, -1, -1, 0},
-      {"bpchar", SQL_CHAR, L::kText, -1, "'", "'", "length", true, SQL_SEARCHABLE, -1, false, -1, -1, -1, 0},
-      {"numeric", SQL_NUMERIC, L::kNumeric, 1000, nullptr, nullptr, "precision,scale", false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, 0, 1000, 10},
-      {"numeric", SQL_DECIMAL, L::kNumeric, 1000, nullptr, nullptr, "precision,scale", false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, 0, 1000, 10},
-      {"int4", SQL_INTEGER, L::kInt32, 10, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, 0, 0, 10},
-      {"int2", SQL_SMALLINT, L::kInt16, 5, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, 0, 0, 10},
-      {"float8", SQL_FLOAT, L::kFloat64, 15, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, -1, -1, 10},
-      {"float4", SQL_REAL, L::kFloat32, 7, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, -1, -1, 10},
-      {"float8", SQL_DOUBLE, L::kFloat64, 15, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0, false, 0, -1, -1, 10},
-      {"varchar", SQL_VARCHAR, L::kText, -1, "'", "'", "max length", true, SQL_SEARCHABLE, -1, false, -1, -1, -1, 0},
-      {"date", SQL_TYPE_DATE, L::kDate, 10, "'", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, -1, -1, 0},
-      {"time", SQL_TYPE_TIME, L::kTime, 15, "'", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, 0, 6, 0},
-      {"timestamp", SQL_TYPE_TIMESTAMP, L::kTimestamp, 26, "'", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1, 0, 6, 0},
+      {"uuid", SQL_GUID, L::kUuid, 36, "'", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1, false, -1,
+       -1, -1, 0},
+      {"text", SQL_WLONGVARCHAR, L::kText, -1, "'", "'", nullptr, true, SQL_SEARCHABLE, -1, false,
+       -1, -1, -1, 0},
+      {"varchar", SQL_WVARCHAR, L::kText, -1, "'", "'", "max length", true, SQL_SEARCHABLE, -1,
+       false, -1, -1, -1, 0},
+      {"bpchar", SQL_WCHAR, L::kText, -1, "'", "'", "length", true, SQL_SEARCHABLE, -1, false, -1,
+       -1, -1, 0},
+      {"bool", SQL_BIT, L::kBool, 1, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, -1,
+       false, -1, -1, -1, 0},
+      {"int8", SQL_BIGINT, L::kInt64, 19, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0,
+       false, 0, 0, 0, 10},
+      {"bytea", SQL_LONGVARBINARY, L::kBytes, -1, "'\\x", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE,
+       -1, false, -1, -1, -1, 0},
+      {"bytea", SQL_VARBINARY, L::kBytes, -1, "'\\x", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1,
+       false, -1, -1, -1, 0},
+      {"bytea", SQL_BINARY, L::kBytes, -1, "'\\x", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1,
+       false, -1, -1, -1, 0},
+      {"text", SQL_LONGVARCHAR, L::kText, -1, "'", "'", nullptr, true, SQL_SEARCHABLE, -1, false,
+       -1, -1, -1, 0},
+      {"bpchar", SQL_CHAR, L::kText, -1, "'", "'", "length", true, SQL_SEARCHABLE, -1, false, -1,
+       -1, -1, 0},
+      {"numeric", SQL_NUMERIC, L::kNumeric, 1000, nullptr, nullptr, "precision,scale", false,
+       SQL_ALL_EXCEPT_LIKE, 0, false, 0, 0, 1000, 10},
+      {"numeric", SQL_DECIMAL, L::kNumeric, 1000, nullptr, nullptr, "precision,scale", false,
+       SQL_ALL_EXCEPT_LIKE, 0, false, 0, 0, 1000, 10},
+      {"int4", SQL_INTEGER, L::kInt32, 10, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0,
+       false, 0, 0, 0, 10},
+      {"int2", SQL_SMALLINT, L::kInt16, 5, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0,
+       false, 0, 0, 0, 10},
+      {"float8", SQL_FLOAT, L::kFloat64, 15, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE,
+       0, false, 0, -1, -1, 10},
+      {"float4", SQL_REAL, L::kFloat32, 7, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE, 0,
+       false, 0, -1, -1, 10},
+      {"float8", SQL_DOUBLE, L::kFloat64, 15, nullptr, nullptr, nullptr, false, SQL_ALL_EXCEPT_LIKE,
+       0, false, 0, -1, -1, 10},
+      {"varchar", SQL_VARCHAR, L::kText, -1, "'", "'", "max length", true, SQL_SEARCHABLE, -1,
+       false, -1, -1, -1, 0},
+      {"date", SQL_TYPE_DATE, L::kDate, 10, "'", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1,
+       false, -1, -1, -1, 0},
+      {"time", SQL_TYPE_TIME, L::kTime, 15, "'", "'", nullptr, false, SQL_ALL_EXCEPT_LIKE, -1,
+       false, -1, 0, 6, 0},
+      {"timestamp", SQL_TYPE_TIMESTAMP, L::kTimestamp, 26, "'", "'", nullptr, false,
+       SQL_ALL_EXCEPT_LIKE, -1, false, -1, 0, 6, 0},
   };
   return kRows;
 }
@@ -425,13 +448,12 @@ absl::StatusOr<std::unique_ptr<backend::Cursor>> TypeInfoResult(SQLSMALLINT data
     if (row.data_type == SQL_TYPE_TIMESTAMP) subcode = int64_t{SQL_CODE_TIMESTAMP};
     int64_t size = row.column_size < 0 ? static_cast<int64_t>(max_varchar) : row.column_size;
     rows.push_back({std::string(row.name), int64_t{row.data_type}, size, TextOrNull(row.prefix),
-                    TextOrNull(row.suffix), TextOrNull(row.create_params),
-                    int64_t{SQL_NULLABLE}, int64_t{row.case_sensitive ? 1 : 0},
-                    int64_t{row.searchable}, NullOr(row.unsigned_attr),
-                    int64_t{row.fixed_prec_scale ? 1 : 0}, NullOr(row.auto_unique),
-                    std::string(row.name), NullOr(row.min_scale), NullOr(row.max_scale),
-                    int64_t{verbose}, subcode, row.radix == 0 ? LocalValue() : LocalValue(int64_t{row.radix}),
-                    LocalValue()});
+                    TextOrNull(row.suffix), TextOrNull(row.create_params), int64_t{SQL_NULLABLE},
+                    int64_t{row.case_sensitive ? 1 : 0}, int64_t{row.searchable},
+                    NullOr(row.unsigned_attr), int64_t{row.fixed_prec_scale ? 1 : 0},
+                    NullOr(row.auto_unique), std::string(row.name), NullOr(row.min_scale),
+                    NullOr(row.max_scale), int64_t{verbose}, subcode,
+                    row.radix == 0 ? LocalValue() : LocalValue(int64_t{row.radix}), LocalValue()});
   }
   if (!known) {
     static constexpr SQLSMALLINT kOther[] = {SQL_TINYINT, SQL_INTERVAL_YEAR, SQL_INTERVAL_DAY,

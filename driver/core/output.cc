@@ -30,8 +30,7 @@ absl::StatusOr<SQLLEN> WriteString(std::string_view utf8, const OutputTarget& ta
   } else {
     std::u16string wide = Utf8ToUtf16(utf8);
     full = static_cast<SQLLEN>(wide.size());
-    SQLLEN room_units =
-        target.length_in_bytes ? target.buffer_length / 2 : target.buffer_length;
+    SQLLEN room_units = target.length_in_bytes ? target.buffer_length / 2 : target.buffer_length;
     if (target.buffer != nullptr && room_units > 0) {
       size_t room = static_cast<size_t>(room_units) - 1;
       size_t n = wide.size() < room ? wide.size() : room;

@@ -1,5 +1,6 @@
 #include "driver/core/statement.h"
 
+#include <cctype>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -108,6 +109,40 @@ T* Offset(T* base, SQLLEN* offset_ptr, size_t extra) {
   char* p = reinterpret_cast<char*>(base) + extra;
   if (offset_ptr != nullptr) p += *offset_ptr;
   return reinterpret_cast<T*>(p);
+}
+
+// ODBC 3: a searched UPDATE/DELETE (or an INSERT/MERGE) that affects no
+// rows makes SQLExecute/SQLExecDirect return SQL_NO_DATA.
+bool IsRowChangingStatement(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[i])) || sql[i] == '(') {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) return false;
+    } else if (sql.substr(i, 2) == "/*") {
+      i = sql.find("*/", i);
+      if (i == std::string_view::npos) return false;
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  size_t end = i;
+  while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end]))) ++end;
+  std::string word(sql.substr(i, end - i));
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "UPDATE" || word == "DELETE" || word == "INSERT" || word == "MERGE";
+}
+
+// The server cancels a statement that outlives statement_timeout with
+// 57014; ODBC calls that a timeout (HYT00).
+absl::Status MapTimeout(absl::Status status, SQLULEN query_timeout) {
+  if (status.ok() || query_timeout == 0 || SqlStateOf(status) != "57014") return status;
+  return SqlError(sqlstate::kTimeoutExpired,
+                  absl::StrCat("query timeout expired (SQL_ATTR_QUERY_TIMEOUT = ", query_timeout,
+                               " s): ", status.message()));
 }
 
 absl::Status InvalidCursorState(std::string_view why) {
@@ -238,7 +273,22 @@ absl::StatusOr<Outcome> Statement::Run() {
     if (set + 1 < sets && cursor_ != nullptr) QF_RETURN_IF_ERROR(CloseCursor(false));
   }
   if (sets > 1 && any_count && cursor_ == nullptr) row_count_ = total_rows;
+  return FinishedOutcome();
+}
+
+Outcome Statement::FinishedOutcome() const {
+  if (cursor_ == nullptr && row_count_ == 0 && IsRowChangingStatement(sql_)) {
+    return Outcome::kNoData;
+  }
   return Outcome::kOk;
+}
+
+absl::StatusOr<std::unique_ptr<backend::Cursor>> Statement::ExecuteOnServer() {
+  QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
+  QF_RETURN_IF_ERROR(connection_->ApplyStatementTimeout(query_timeout_));
+  absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor = backend->Execute(sql_, params_);
+  if (!cursor.ok()) return MapTimeout(cursor.status(), query_timeout_);
+  return cursor;
 }
 
 absl::StatusOr<Outcome> Statement::RunOneParamSet(size_t set) {
@@ -250,8 +300,7 @@ absl::StatusOr<Outcome> Statement::RunOneParamSet(size_t set) {
     dae_current_ = false;
     return Outcome::kNeedData;
   }
-  QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
-  QF_ASSIGN_OR_RETURN(auto cursor, backend->Execute(sql_, params_));
+  QF_ASSIGN_OR_RETURN(auto cursor, ExecuteOnServer());
   QF_RETURN_IF_ERROR(StartCursor(std::move(cursor)));
   return Outcome::kOk;
 }
@@ -269,16 +318,15 @@ absl::Status Statement::CollectParams(size_t set, bool* needs_data) {
                       absl::StrCat("the statement has ", count, " parameter markers but parameter ",
                                    i, " is not bound (SQLBindParameter)"));
     }
-    SQLSMALLINT c_type =
-        app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
-                                           : app->concise_type;
+    SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
+                                                            : app->concise_type;
     SQLLEN element = FixedCTypeSize(c_type);
     if (element == 0) element = app->octet_length;
     size_t data_step = apd_->bind_type == SQL_PARAM_BIND_BY_COLUMN
                            ? set * static_cast<size_t>(element)
                            : set * apd_->bind_type;
-    size_t ind_step = apd_->bind_type == SQL_PARAM_BIND_BY_COLUMN ? set * sizeof(SQLLEN)
-                                                                  : set * apd_->bind_type;
+    size_t ind_step =
+        apd_->bind_type == SQL_PARAM_BIND_BY_COLUMN ? set * sizeof(SQLLEN) : set * apd_->bind_type;
     const SQLLEN* indicator = Offset(app->indicator_ptr, apd_->bind_offset_ptr, ind_step);
     const SQLLEN* octets = Offset(app->octet_length_ptr, apd_->bind_offset_ptr, ind_step);
     const void* data = Offset(static_cast<char*>(app->data_ptr), apd_->bind_offset_ptr, data_step);
@@ -316,9 +364,8 @@ absl::StatusOr<Outcome> Statement::ParamData(SQLPOINTER* value) {
     SQLUSMALLINT number = dae_params_[dae_index_];
     const DescRecord* app = apd_->Find(number);
     const DescRecord* imp = ipd_.Find(number);
-    SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT
-                             ? DefaultCTypeForSql(imp->concise_type)
-                             : app->concise_type;
+    SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
+                                                            : app->concise_type;
     absl::StatusOr<backend::Param> param =
         ReadParamBytes(c_type, imp->concise_type, dae_buffer_, dae_is_null_);
     if (!param.ok()) {
@@ -340,12 +387,11 @@ absl::StatusOr<Outcome> Statement::ParamData(SQLPOINTER* value) {
   }
   // Every parameter has its data: run the statement.
   state_ = prepared_ ? State::kPrepared : State::kAllocated;
-  QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
-  QF_ASSIGN_OR_RETURN(auto cursor, backend->Execute(sql_, params_));
+  QF_ASSIGN_OR_RETURN(auto cursor, ExecuteOnServer());
   QF_RETURN_IF_ERROR(StartCursor(std::move(cursor)));
   if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = 1;
   if (ipd_.array_status_ptr != nullptr) ipd_.array_status_ptr[0] = SQL_PARAM_SUCCESS;
-  return Outcome::kOk;
+  return FinishedOutcome();
 }
 
 absl::Status Statement::PutData(SQLPOINTER data, SQLLEN length) {
@@ -354,9 +400,8 @@ absl::Status Statement::PutData(SQLPOINTER data, SQLLEN length) {
   }
   const DescRecord* app = apd_->Find(dae_params_[dae_index_]);
   const DescRecord* imp = ipd_.Find(dae_params_[dae_index_]);
-  SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT
-                           ? DefaultCTypeForSql(imp->concise_type)
-                           : app->concise_type;
+  SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
+                                                          : app->concise_type;
   if (length == SQL_NULL_DATA) {
     if (dae_put_started_) {
       return SequenceError("SQL_NULL_DATA after data was already sent for this parameter");
@@ -409,8 +454,9 @@ absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor) {
     rowstore::RowBatch scratch;
     scratch.Clear(0);
     while (true) {
-      QF_ASSIGN_OR_RETURN(bool more, cursor->Fill(scratch, connection_->config().limits));
-      if (!more) break;
+      absl::StatusOr<bool> more = cursor->Fill(scratch, connection_->config().limits);
+      if (!more.ok()) return MapTimeout(more.status(), query_timeout_);
+      if (!*more) break;
       scratch.Clear(0);
     }
     row_count_ = cursor->rows_affected();
@@ -444,8 +490,8 @@ absl::StatusOr<backend::ColumnInfo> Statement::DescribeParam(SQLUSMALLINT number
   QF_ASSIGN_OR_RETURN(int count, ParamCount());
   if (number == 0 || number > count) {
     return SqlError(sqlstate::kInvalidDescriptorIndex,
-                    absl::StrCat("parameter ", number, " does not exist: the statement has ",
-                                 count, " parameter marker(s)"));
+                    absl::StrCat("parameter ", number, " does not exist: the statement has ", count,
+                                 " parameter marker(s)"));
   }
   if (!prepared_described_) {
     QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
@@ -545,10 +591,9 @@ absl::Status Statement::BindCol(SQLUSMALLINT column, SQLSMALLINT c_type, SQLPOIN
   return absl::OkStatus();
 }
 
-absl::Status Statement::BindParameter(SQLUSMALLINT number, SQLSMALLINT io_type,
-                                      SQLSMALLINT c_type, SQLSMALLINT sql_type,
-                                      SQLULEN column_size, SQLSMALLINT digits, SQLPOINTER value,
-                                      SQLLEN buffer_length, SQLLEN* indicator) {
+absl::Status Statement::BindParameter(SQLUSMALLINT number, SQLSMALLINT io_type, SQLSMALLINT c_type,
+                                      SQLSMALLINT sql_type, SQLULEN column_size, SQLSMALLINT digits,
+                                      SQLPOINTER value, SQLLEN buffer_length, SQLLEN* indicator) {
   if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
   if (number == 0) {
     return SqlError(sqlstate::kInvalidDescriptorIndex, "parameters are numbered from 1");
@@ -598,7 +643,7 @@ absl::StatusOr<bool> Statement::NextRow() {
     absl::StatusOr<bool> more = cursor_->Fill(batch_, connection_->config().limits);
     if (!more.ok()) {
       batch_.Clear(columns_->size());
-      return more.status();
+      return MapTimeout(more.status(), query_timeout_);
     }
     exhausted_ = !*more;
   }
@@ -640,12 +685,12 @@ absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
     BoundColumn bound;
     bound.index = static_cast<size_t>(c - 1);
     bound.type = (*columns_)[bound.index].type;
-    bound.c_type = record->concise_type == SQL_C_DEFAULT ? DefaultCType(bound.type)
-                                                         : record->concise_type;
+    bound.c_type =
+        record->concise_type == SQL_C_DEFAULT ? DefaultCType(bound.type) : record->concise_type;
     bound.record = record;
     SQLLEN fixed = FixedCTypeSize(bound.c_type);
-    bound.element_size = fixed > 0 ? static_cast<size_t>(fixed)
-                                   : static_cast<size_t>(record->octet_length);
+    bound.element_size =
+        fixed > 0 ? static_cast<size_t>(fixed) : static_cast<size_t>(record->octet_length);
     bound_.push_back(bound);
   }
 
@@ -698,7 +743,8 @@ SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index) {
   const bool by_column = ard_->bind_type == SQL_BIND_BY_COLUMN;
   for (const BoundColumn& bound : bound_) {
     const DescRecord& record = *bound.record;
-    size_t data_step = by_column ? rowset_index * bound.element_size : rowset_index * ard_->bind_type;
+    size_t data_step =
+        by_column ? rowset_index * bound.element_size : rowset_index * ard_->bind_type;
     size_t ind_step = by_column ? rowset_index * sizeof(SQLLEN) : rowset_index * ard_->bind_type;
     CellTarget target;
     target.c_type = bound.c_type;
@@ -716,8 +762,9 @@ SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index) {
       continue;
     }
     if (*outcome == ConvertOutcome::kTruncated) {
-      diag().AddWarning(sqlstate::kStringTruncated,
-                        absl::StrCat("string data, right truncated (column ", bound.index + 1, ")"));
+      diag().AddWarning(
+          sqlstate::kStringTruncated,
+          absl::StrCat("string data, right truncated (column ", bound.index + 1, ")"));
       if (row_status == SQL_ROW_SUCCESS) row_status = SQL_ROW_SUCCESS_WITH_INFO;
     } else if (*outcome == ConvertOutcome::kFractionalTruncation) {
       diag().AddWarning(sqlstate::kFractionalTruncation,
@@ -755,6 +802,8 @@ absl::StatusOr<Outcome> Statement::GetData(SQLUSMALLINT column, SQLSMALLINT c_ty
                                  columns_->size(), " column(s)"));
   }
   const backend::LogicalType type = (*columns_)[column - 1].type;
+  SQLSMALLINT precision = 0;
+  SQLSMALLINT scale = 0;
   if (c_type == SQL_ARD_TYPE) {
     const DescRecord* record = ard_->Find(column);
     if (record == nullptr || !record->bound) {
@@ -762,6 +811,8 @@ absl::StatusOr<Outcome> Statement::GetData(SQLUSMALLINT column, SQLSMALLINT c_ty
                       "SQL_ARD_TYPE needs the column's type in the ARD (bind it first)");
     }
     c_type = record->concise_type;
+    precision = record->precision;
+    scale = record->scale;
   }
   if (c_type == SQL_C_DEFAULT) c_type = DefaultCType(type);
   if (!IsKnownCType(c_type)) {
@@ -777,6 +828,8 @@ absl::StatusOr<Outcome> Statement::GetData(SQLUSMALLINT column, SQLSMALLINT c_ty
   target.buffer_length = buffer_length;
   target.length = indicator;
   target.indicator = indicator;
+  target.precision = precision;
+  target.scale = scale;
   QF_ASSIGN_OR_RETURN(ConvertOutcome outcome,
                       WriteCell(batch_.at(row_, column - 1), type, target, &pieces_));
   switch (outcome) {
@@ -865,7 +918,8 @@ absl::Status Statement::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQL
       return absl::OkStatus();
     case SQL_ATTR_PARAMSET_SIZE:
       if (number == 0) {
-        return SqlError(sqlstate::kInvalidAttributeValue, "the parameter set size must be at least 1");
+        return SqlError(sqlstate::kInvalidAttributeValue,
+                        "the parameter set size must be at least 1");
       }
       apd_->array_size = number;
       return absl::OkStatus();

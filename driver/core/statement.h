@@ -87,6 +87,10 @@ class Statement : public Handle {
   enum class State { kAllocated, kPrepared, kExecuted, kNeedData };
 
   absl::StatusOr<Outcome> Run();
+  // Runs sql_ with params_ on the server, honouring SQL_ATTR_QUERY_TIMEOUT.
+  absl::StatusOr<std::unique_ptr<backend::Cursor>> ExecuteOnServer();
+  // kNoData for a row-changing statement that changed nothing, else kOk.
+  Outcome FinishedOutcome() const;
   absl::StatusOr<Outcome> RunOneParamSet(size_t set);
   absl::Status CollectParams(size_t set, bool* needs_data);
   absl::Status StartCursor(std::unique_ptr<backend::Cursor> cursor);
@@ -143,8 +147,8 @@ class Statement : public Handle {
   std::unique_ptr<backend::Cursor> cursor_;
   const std::vector<backend::ColumnInfo>* columns_ = nullptr;
   rowstore::RowBatch batch_;
-  size_t row_ = 0;          // current row within batch_
-  size_t next_row_ = 0;     // next row of batch_ to deliver
+  size_t row_ = 0;       // current row within batch_
+  size_t next_row_ = 0;  // next row of batch_ to deliver
   std::vector<BoundColumn> bound_;
   bool on_row_ = false;     // SQLGetData may read batch_ row_
   bool exhausted_ = false;  // the cursor has no more rows

@@ -66,8 +66,12 @@ inline constexpr std::string_view kDriverDoesNotSupport = "IM001";
 
 // Debian's Abseil (20220623) defines absl::string_view as its own type, not
 // std::string_view; these convert at the few places the two meet.
-inline absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-inline std::string_view FromAbsl(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+inline absl::string_view ToAbsl(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+inline std::string_view FromAbsl(absl::string_view s) {
+  return std::string_view(s.data(), s.size());
+}
 
 // An error with the given SQLSTATE and a message a person can act on.
 absl::Status SqlError(std::string_view state, std::string_view message);
@@ -85,10 +89,10 @@ absl::Status WithNativeError(absl::Status status, int native_error);
 #define QF_STATUS_CONCAT_INNER_(a, b) a##b
 #define QF_STATUS_CONCAT_(a, b) QF_STATUS_CONCAT_INNER_(a, b)
 
-#define QF_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::absl::Status qf_status_ = (expr);          \
-    if (!qf_status_.ok()) return qf_status_;     \
+#define QF_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status qf_status_ = (expr);      \
+    if (!qf_status_.ok()) return qf_status_; \
   } while (false)
 
 #define QF_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

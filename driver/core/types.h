@@ -14,15 +14,15 @@
 namespace quietfetch::core {
 
 struct SqlTypeInfo {
-  SQLSMALLINT sql_type;         // concise SQL type, e.g. SQL_INTEGER, SQL_TYPE_TIMESTAMP
-  SQLSMALLINT verbose_type;     // SQL_DATETIME for date/time types, else == sql_type
-  SQLSMALLINT datetime_subcode; // SQL_CODE_DATE etc., 0 otherwise
-  SQLULEN column_size;          // ODBC "column size" (chars for text, digits for numbers)
+  SQLSMALLINT sql_type;          // concise SQL type, e.g. SQL_INTEGER, SQL_TYPE_TIMESTAMP
+  SQLSMALLINT verbose_type;      // SQL_DATETIME for date/time types, else == sql_type
+  SQLSMALLINT datetime_subcode;  // SQL_CODE_DATE etc., 0 otherwise
+  SQLULEN column_size;           // ODBC "column size" (chars for text, digits for numbers)
   SQLSMALLINT decimal_digits;
   SQLLEN display_size;
-  SQLLEN octet_length;          // bytes to hold the value in its default C type
-  SQLSMALLINT default_c_type;   // what SQL_C_DEFAULT means for this column
-  SQLSMALLINT num_prec_radix;   // 10 or 2 for numbers, 0 otherwise
+  SQLLEN octet_length;         // bytes to hold the value in its default C type
+  SQLSMALLINT default_c_type;  // what SQL_C_DEFAULT means for this column
+  SQLSMALLINT num_prec_radix;  // 10 or 2 for numbers, 0 otherwise
   bool is_unsigned;
   bool case_sensitive;
   bool searchable;

@@ -47,14 +47,14 @@ SQLRETURN DriverConnect(SQLHDBC dbc, const void* in, SQLSMALLINT in_length, void
   });
 }
 
-SQLRETURN GetInfo(SQLHDBC dbc, SQLUSMALLINT info_type, SQLPOINTER value,
-                  SQLSMALLINT buffer_length, SQLSMALLINT* string_length, bool wide) {
+SQLRETURN GetInfo(SQLHDBC dbc, SQLUSMALLINT info_type, SQLPOINTER value, SQLSMALLINT buffer_length,
+                  SQLSMALLINT* string_length, bool wide) {
   return Call<Connection>(dbc, [&](Connection& c) -> absl::Status {
     QF_ASSIGN_OR_RETURN(core::InfoValue info, core::GetInfo(c, info_type));
     if (info.is_string) {
-      QF_ASSIGN_OR_RETURN(SQLLEN length,
-                          core::WriteString(info.text, {value, buffer_length, wide, true},
-                                            &c.diag()));
+      QF_ASSIGN_OR_RETURN(
+          SQLLEN length,
+          core::WriteString(info.text, {value, buffer_length, wide, true}, &c.diag()));
       if (string_length != nullptr) *string_length = static_cast<SQLSMALLINT>(length);
       return absl::OkStatus();
     }

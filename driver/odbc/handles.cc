@@ -157,8 +157,8 @@ const char* ClassOrigin(const std::string& state) {
   return "ISO 9075";
 }
 
-SQLRETURN GetDiagRec(SQLSMALLINT handle_type, SQLHANDLE handle, SQLSMALLINT record,
-                     void* sqlstate, SQLINTEGER* native, void* message, SQLSMALLINT buffer_length,
+SQLRETURN GetDiagRec(SQLSMALLINT handle_type, SQLHANDLE handle, SQLSMALLINT record, void* sqlstate,
+                     SQLINTEGER* native, void* message, SQLSMALLINT buffer_length,
                      SQLSMALLINT* text_length, bool wide) {
   Handle* target = HandleOfType(handle_type, handle);
   if (target == nullptr) return SQL_INVALID_HANDLE;
@@ -194,7 +194,8 @@ SQLRETURN GetDiagField(SQLSMALLINT handle_type, SQLHANDLE handle, SQLSMALLINT re
   // Header fields.
   switch (field) {
     case SQL_DIAG_NUMBER:
-      if (value != nullptr) *static_cast<SQLINTEGER*>(value) = static_cast<SQLINTEGER>(diag.records().size());
+      if (value != nullptr)
+        *static_cast<SQLINTEGER*>(value) = static_cast<SQLINTEGER>(diag.records().size());
       return SQL_SUCCESS;
     case SQL_DIAG_RETURNCODE:
       if (value != nullptr) *static_cast<SQLRETURN*>(value) = diag.return_code;
@@ -250,11 +251,11 @@ SQLRETURN GetDiagField(SQLSMALLINT handle_type, SQLHANDLE handle, SQLSMALLINT re
 
 SQLRETURN EndTran(SQLSMALLINT handle_type, SQLHANDLE handle, SQLSMALLINT completion) {
   if (handle_type == SQL_HANDLE_ENV) {
-    return Call<Environment>(handle, [&](Environment& env) { return env.EndTransaction(completion); });
+    return Call<Environment>(handle,
+                             [&](Environment& env) { return env.EndTransaction(completion); });
   }
   if (handle_type == SQL_HANDLE_DBC) {
-    return Call<Connection>(handle,
-                            [&](Connection& c) { return c.EndTransaction(completion); });
+    return Call<Connection>(handle, [&](Connection& c) { return c.EndTransaction(completion); });
   }
   return SQL_INVALID_HANDLE;
 }
@@ -265,8 +266,8 @@ SQLRETURN FreeStatementHandle(SQLHSTMT stmt) { return FreeHandle(SQL_HANDLE_STMT
 
 }  // namespace quietfetch::odbc
 
-using quietfetch::odbc::Call;
 using quietfetch::core::Environment;
+using quietfetch::odbc::Call;
 
 extern "C" {
 
@@ -280,7 +281,8 @@ SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT type, SQLHANDLE handle) {
 
 SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV env, SQLINTEGER attribute, SQLPOINTER value,
                                 SQLINTEGER length) {
-  return Call<Environment>(env, [&](Environment& e) { return e.SetAttribute(attribute, value, length); });
+  return Call<Environment>(
+      env, [&](Environment& e) { return e.SetAttribute(attribute, value, length); });
 }
 
 SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV env, SQLINTEGER attribute, SQLPOINTER value,

@@ -42,8 +42,9 @@ SQLRETURN DescribeCol(SQLHSTMT stmt, SQLUSMALLINT column, void* name, SQLSMALLIN
   return Call<Statement>(stmt, [&](Statement& s) -> absl::Status {
     QF_ASSIGN_OR_RETURN(const backend::ColumnInfo* info, s.Column(column));
     core::SqlTypeInfo type = core::DescribeType(*info, s.max_varchar());
-    QF_ASSIGN_OR_RETURN(SQLLEN length,
-                        core::WriteString(info->name, {name, buffer_length, wide, false}, &s.diag()));
+    QF_ASSIGN_OR_RETURN(
+        SQLLEN length,
+        core::WriteString(info->name, {name, buffer_length, wide, false}, &s.diag()));
     if (name_length != nullptr) *name_length = static_cast<SQLSMALLINT>(length);
     if (data_type != nullptr) *data_type = type.sql_type;
     if (column_size != nullptr) *column_size = type.column_size;
@@ -69,8 +70,9 @@ SQLRETURN ColAttribute(SQLHSTMT stmt, SQLUSMALLINT column, SQLUSMALLINT field, S
     QF_ASSIGN_OR_RETURN(core::InfoValue value,
                         core::ColumnAttribute(*info, column, field, s.max_varchar()));
     if (value.is_string) {
-      QF_ASSIGN_OR_RETURN(SQLLEN length, core::WriteString(value.text, {text, buffer_length, wide, true},
-                                                           &s.diag()));
+      QF_ASSIGN_OR_RETURN(
+          SQLLEN length,
+          core::WriteString(value.text, {text, buffer_length, wide, true}, &s.diag()));
       if (string_length != nullptr) *string_length = static_cast<SQLSMALLINT>(length);
     } else if (number != nullptr) {
       *number = static_cast<SQLLEN>(value.number);
@@ -171,8 +173,8 @@ SQLRETURN SQL_API SQLPutData(SQLHSTMT stmt, SQLPOINTER data, SQLLEN length) {
 
 SQLRETURN SQL_API SQLCancel(SQLHSTMT stmt) {
   // No lock: SQLCancel exists to interrupt a call running on another thread.
-  return Call<Statement>(stmt, [](Statement& s) { return s.Cancel(); },
-                         quietfetch::odbc::Lock::kNo);
+  return Call<Statement>(
+      stmt, [](Statement& s) { return s.Cancel(); }, quietfetch::odbc::Lock::kNo);
 }
 
 SQLRETURN SQL_API SQLNumResultCols(SQLHSTMT stmt, SQLSMALLINT* count) {
@@ -223,8 +225,9 @@ SQLRETURN SQL_API SQLRowCount(SQLHSTMT stmt, SQLLEN* count) {
 
 SQLRETURN SQL_API SQLBindCol(SQLHSTMT stmt, SQLUSMALLINT column, SQLSMALLINT c_type,
                              SQLPOINTER value, SQLLEN buffer_length, SQLLEN* indicator) {
-  return Call<Statement>(
-      stmt, [&](Statement& s) { return s.BindCol(column, c_type, value, buffer_length, indicator); });
+  return Call<Statement>(stmt, [&](Statement& s) {
+    return s.BindCol(column, c_type, value, buffer_length, indicator);
+  });
 }
 
 SQLRETURN SQL_API SQLFetch(SQLHSTMT stmt) {

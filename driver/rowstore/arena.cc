@@ -7,7 +7,8 @@ namespace quietfetch::rowstore {
 Arena::Arena(size_t block_size) : block_size_(block_size < 64 ? 64 : block_size) {}
 
 char* Arena::Copy(const char* data, size_t size) {
-  char* out = Allocate(size);
+  // Empty values still get a real address: callers may memcpy from it.
+  char* out = Allocate(size == 0 ? 1 : size);
   if (size > 0) std::memcpy(out, data, size);
   return out;
 }

@@ -44,6 +44,21 @@ bool IsPlainQuery(std::string_view keyword) {
   return keyword == "SELECT" || keyword == "VALUES" || keyword == "TABLE" || keyword == "SHOW";
 }
 
+// Statements that can run inside COPY (...) TO STDOUT: SELECT INTO cannot,
+// but it has no result columns, so it never gets that far.
+bool IsCopyableQuery(std::string_view keyword) {
+  return keyword == "SELECT" || keyword == "VALUES" || keyword == "TABLE";
+}
+
+// Errors with which the server refuses to run a statement inside COPY that
+// it would run on its own: unsupported forms (0A000), text that does not fit
+// the wrapping (42601), a type without binary output (42883).
+bool IsCopyRefusal(const absl::Status& status) {
+  const std::string state = core::SqlStateOf(status);
+  return (state == "0A000" || state == "42601" || state == "42883") &&
+         !IsStaleStatementError(status);
+}
+
 // Statements worth a named prepared statement. Others (DDL, SET, BEGIN,
 // ...) run through the simple protocol, or the unnamed statement when they
 // have parameters, so that they neither fill the cache nor pay for a prepare.
@@ -175,7 +190,12 @@ absl::Status PgConnection::DetachActiveCursor() {
 }
 
 void PgConnection::CursorFinished(PgCursor* cursor) {
-  if (active_cursor_ == cursor) active_cursor_ = nullptr;
+  if (active_cursor_ != cursor) return;
+  active_cursor_ = nullptr;
+  if (active_statement_ != nullptr) {
+    active_statement_->last_rows = cursor->rows_affected();
+    active_statement_.reset();
+  }
 }
 
 void PgConnection::SendCancel() {
@@ -279,7 +299,8 @@ void PgConnection::DescribeBaseColumns(const PGresult* result, ResultShape& shap
     PGresult* rows = PQexec(conn_, sql.c_str());
     if (rows != nullptr && PQresultStatus(rows) == PGRES_TUPLES_OK) {
       for (int row = 0; row < PQntuples(rows); ++row) {
-        const auto table = static_cast<uint32_t>(std::strtoul(PQgetvalue(rows, row, 0), nullptr, 10));
+        const auto table =
+            static_cast<uint32_t>(std::strtoul(PQgetvalue(rows, row, 0), nullptr, 10));
         const int column = std::atoi(PQgetvalue(rows, row, 1));
         BaseColumn& base = base_columns_[key_of(table, column)];
         base.not_null = PQgetvalue(rows, row, 2)[0] == 't';
@@ -327,10 +348,12 @@ void PgConnection::LookUpTypes(std::vector<uint32_t> oids) {
 
 absl::StatusOr<std::shared_ptr<const PreparedStatement>> PgConnection::Prepare(
     const std::string& key, const std::string& text, std::span<const uint32_t> param_oids,
-    bool cached) {
+    bool cached, bool* fresh) {
+  if (fresh != nullptr) *fresh = false;
   if (cached) {
     if (std::shared_ptr<const PreparedStatement> hit = cache_.Find(key)) return hit;
   }
+  if (fresh != nullptr) *fresh = true;
   auto statement = std::make_shared<PreparedStatement>();
   // The unnamed statement ("") is replaced by the next one and needs no
   // DEALLOCATE.
@@ -451,18 +474,32 @@ absl::StatusOr<std::unique_ptr<backend::Cursor>> PgConnection::Execute(
   QF_RETURN_IF_ERROR(BeginIfNeeded());
   const std::string key = StatementCache::Key(rewritten.text, oids);
   for (int attempt = 0;; ++attempt) {
+    bool fresh = false;
     QF_ASSIGN_OR_RETURN(std::shared_ptr<const PreparedStatement> statement,
-                        Prepare(key, rewritten.text, oids, cacheable));
+                        Prepare(key, rewritten.text, oids, cacheable, &fresh));
     const bool binary = UsesBinary(*statement->shape);
     const bool in_block = PQtransactionStatus(conn_) != PQTRANS_IDLE;
-    if (!PQsendQueryPrepared(conn_, statement->name.c_str(), static_cast<int>(count), values.data(),
-                             lengths.data(), formats.data(), binary ? 1 : 0)) {
-      return ConnectionError(conn_, "sending the statement");
+    std::optional<absl::StatusOr<std::unique_ptr<backend::Cursor>>> started;
+    // COPY for a statement's first run and for statements whose last run
+    // returned many rows; small repeated queries keep the prepared path,
+    // which needs no revalidating describe.
+    if (copy_enabled_ && binary && count == 0 && cacheable &&
+        IsCopyableQuery(rewritten.first_keyword) && !statement->copy_refused &&
+        (fresh || statement->last_rows < 0 || statement->last_rows >= copy_min_rows_)) {
+      started = ExecuteCopy(rewritten, *statement, fresh, in_block);
     }
-    PQsetSingleRowMode(conn_);
-    in_block_while_active_ = in_block;
-    absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor =
-        StartCursor(statement->shape, binary, IsPlainQuery(rewritten.first_keyword) && !in_block);
+    if (!started.has_value()) {
+      if (!PQsendQueryPrepared(conn_, statement->name.c_str(), static_cast<int>(count),
+                               values.data(), lengths.data(), formats.data(), binary ? 1 : 0)) {
+        return ConnectionError(conn_, "sending the statement");
+      }
+      PQsetSingleRowMode(conn_);
+      in_block_while_active_ = in_block;
+      started =
+          StartCursor(statement->shape, binary, IsPlainQuery(rewritten.first_keyword) && !in_block);
+    }
+    absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor = *std::move(started);
+    if (cursor.ok() && cacheable && active_cursor_ != nullptr) active_statement_ = statement;
     if (cursor.ok() || !cacheable || !IsStaleStatementError(cursor.status())) return cursor;
     // The server no longer has the statement or its result type changed
     // (DDL, DISCARD ALL): prepare it again, unless that error has just
@@ -473,6 +510,42 @@ absl::StatusOr<std::unique_ptr<backend::Cursor>> PgConnection::Execute(
     }
     if (attempt > 0 || PQtransactionStatus(conn_) != PQTRANS_IDLE) return cursor;
   }
+}
+
+std::optional<absl::StatusOr<std::unique_ptr<backend::Cursor>>> PgConnection::ExecuteCopy(
+    const RewrittenSql& sql, const PreparedStatement& statement, bool fresh, bool in_block) {
+  if (!fresh) {
+    // COPY plans the text afresh, so a change since the statement was
+    // described (DDL, search_path) would go unnoticed and its rows decoded
+    // with the old column types. Describing the prepared statement
+    // revalidates it and fails exactly when executing it would. (Outside a
+    // transaction block, another session's DDL committed between the two
+    // round trips slips through unless it changes the number of columns or
+    // a value's size; inside one, the describe's locks rule that out.)
+    PGresult* described = PQdescribePrepared(conn_, statement.name.c_str());
+    if (described == nullptr) return ConnectionError(conn_, "describing the statement");
+    absl::Status error;
+    if (PQresultStatus(described) != PGRES_COMMAND_OK) {
+      error = CheckConnectionLost(conn_, ResultError(described));
+    }
+    PQclear(described);
+    if (!error.ok()) return error;
+  }
+  const std::string copy_sql =
+      "COPY (" + sql.text.substr(0, sql.content_end) + "\n) TO STDOUT (FORMAT binary)";
+  if (!PQsendQuery(conn_, copy_sql.c_str())) return ConnectionError(conn_, "sending the statement");
+  in_block_while_active_ = in_block;
+  auto cursor = std::make_unique<PgCursor>(this, statement.shape, zone_, /*binary=*/true,
+                                           /*cancel_on_close=*/!in_block, /*copy=*/true);
+  active_cursor_ = cursor.get();
+  absl::Status status = cursor->Start();
+  if (status.ok()) return std::unique_ptr<backend::Cursor>(std::move(cursor));
+  if (!cursor->copy_started() && IsCopyRefusal(status)) {
+    statement.copy_refused = true;
+    // Outside a transaction block the refusal changed nothing.
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return std::nullopt;
+  }
+  return status;
 }
 
 absl::StatusOr<std::unique_ptr<backend::Cursor>> PgConnection::ExecuteSimple(

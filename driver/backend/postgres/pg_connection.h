@@ -10,7 +10,10 @@
 // Queries and DML (SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, WITH,
 // TABLE) run with the extended protocol through an LRU cache of named
 // prepared statements; rows stream in single-row mode, as binary results
-// whenever every column has a binary decoder, else as text. Other statements
+// whenever every column has a binary decoder, else as text. A SELECT, VALUES
+// or TABLE statement without parameters whose columns all have binary
+// decoders streams through COPY (...) TO STDOUT (FORMAT binary) instead,
+// which costs the client far less per row. Other statements
 // without parameters (DDL, SET, ...) and parameterless text holding several
 // statements use the simple protocol (text results; the last statement's
 // result is the cursor's). Server notices are dropped.

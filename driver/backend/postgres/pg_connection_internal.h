@@ -13,6 +13,23 @@
 // outside a transaction block is cancelled on the server unless its rest has
 // already arrived; anything else is drained, because a cancel would roll back
 // its effects or abort the transaction it runs in.
+//
+// COPY cursors: a single SELECT, VALUES or TABLE statement without
+// parameters whose columns all have binary decoders runs as
+// COPY (<statement>) TO STDOUT (FORMAT binary), which costs libpq far less
+// per row than single-row mode (no PGresult per row). The columns come from
+// the cached prepared statement, as on the prepared path; because COPY plans
+// the text afresh, a cached statement is described again first, which fails
+// (0A000/26000, and is prepared again) whenever the prepared statement would
+// have. That costs a repeated statement one round trip more than the
+// prepared path, which is why COPY is not always faster for tiny results.
+// Errors the server raises only because of the COPY wrapping (0A000,
+// 42601, 42883 before any data) send the statement through the prepared path
+// instead, now and from then on, outside a transaction block (inside one the
+// error has already aborted the transaction, so it is reported). A COPY
+// cursor behaves like any other: batch limits, rows then error, cancel or
+// drain on Close(), buffering (as raw COPY data) when another statement
+// starts, rows_affected from the "COPY n" tag.
 #ifndef QUIETFETCH_DRIVER_BACKEND_POSTGRES_PG_CONNECTION_INTERNAL_H_
 #define QUIETFETCH_DRIVER_BACKEND_POSTGRES_PG_CONNECTION_INTERNAL_H_
 
@@ -20,11 +37,13 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "driver/backend/backend.h"
+#include "driver/backend/postgres/copy_decoder.h"
 #include "driver/backend/postgres/sql_lexer.h"
 #include "driver/backend/postgres/statement_cache.h"
 #include "driver/backend/postgres/time_zone.h"
@@ -70,6 +89,11 @@ class PgConnection final : public backend::BackendConnection {
   std::shared_ptr<const ResultShape> ShapeFromResult(const PGresult* result) const;
 
   size_t cached_statement_count() const { return cache_.size(); }
+  // On by default; tests turn it off to compare both paths.
+  void set_copy_enabled(bool on) { copy_enabled_ = on; }
+  // A cached statement reruns through COPY only if its last run returned
+  // at least this many rows (tests set 0 to force COPY).
+  void set_copy_min_rows(int64_t rows) { copy_min_rows_ = rows; }
 
  private:
   struct KnownType {
@@ -84,10 +108,11 @@ class PgConnection final : public backend::BackendConnection {
   absl::Status BeginIfNeeded();
   void FlushDeallocations();
   // Prepares and describes `text`: through the cache as a named statement
-  // when `cached`, else as the unnamed statement.
+  // when `cached`, else as the unnamed statement. `fresh` (optional) tells
+  // whether it was prepared now rather than found in the cache.
   absl::StatusOr<std::shared_ptr<const PreparedStatement>> Prepare(
       const std::string& key, const std::string& text, std::span<const uint32_t> param_oids,
-      bool cached);
+      bool cached, bool* fresh = nullptr);
   void LookUpTypes(std::vector<uint32_t> oids);
   // Fills nullability and base table/column names for result columns that
   // come straight from a table (one catalog query per table column never
@@ -96,6 +121,11 @@ class PgConnection final : public backend::BackendConnection {
   std::shared_ptr<ResultShape> BuildShape(const PGresult* result) const;
   bool UsesBinary(const ResultShape& shape) const;
   absl::StatusOr<std::unique_ptr<backend::Cursor>> ExecuteSimple(const RewrittenSql& sql);
+  // Runs `sql` as COPY ... TO STDOUT (FORMAT binary). Nothing (no value)
+  // when the server refused the COPY without effect, so that the prepared
+  // path should run the statement.
+  std::optional<absl::StatusOr<std::unique_ptr<backend::Cursor>>> ExecuteCopy(
+      const RewrittenSql& sql, const PreparedStatement& statement, bool fresh, bool in_block);
   // Creates the cursor for the statement just sent. `first` is its first
   // result when already read (else the cursor reads it).
   absl::StatusOr<std::unique_ptr<backend::Cursor>> StartCursor(
@@ -108,7 +138,11 @@ class PgConnection final : public backend::BackendConnection {
   uint64_t next_statement_id_ = 0;
   std::vector<std::string> pending_deallocations_;
   PgCursor* active_cursor_ = nullptr;
+  int64_t copy_min_rows_ = 1000;
+  // The cached statement the active cursor runs (to learn its row count).
+  std::shared_ptr<const PreparedStatement> active_statement_;
   bool autocommit_ = true;
+  bool copy_enabled_ = true;
   bool in_block_while_active_ = false;  // transaction block when the active statement began
   bool integer_datetimes_ = true;
   LexOptions lex_options_;
@@ -130,8 +164,11 @@ class PgCursor final : public backend::Cursor {
  public:
   // A cursor streaming the statement just sent on `connection`. `shape` may
   // be null when the result's columns are learned from its first result.
+  // With `copy`, the statement is a COPY ... TO STDOUT (FORMAT binary) of a
+  // result with `shape`'s columns.
   PgCursor(PgConnection* connection, std::shared_ptr<const ResultShape> shape,
-           std::shared_ptr<const TimeZone> zone, bool binary, bool cancel_on_close);
+           std::shared_ptr<const TimeZone> zone, bool binary, bool cancel_on_close,
+           bool copy = false);
   ~PgCursor() override;
   PgCursor(const PgCursor&) = delete;
   PgCursor& operator=(const PgCursor&) = delete;
@@ -147,12 +184,36 @@ class PgCursor final : public backend::Cursor {
   int64_t rows_affected() const override { return rows_affected_; }
   absl::Status Close() override;
 
+  // Whether the rows come through COPY rather than the prepared statement.
+  bool uses_copy() const { return copy_ != nullptr; }
+
   // For the connection.
   void BufferRemaining();
   void Orphan();
+  // A COPY cursor whose Start() failed: whether the server had begun the
+  // COPY (else it refused the statement before running it).
+  bool copy_started() const { return copy_ != nullptr && copy_->started; }
 
  private:
   enum class State : uint8_t { kStreaming, kBuffered, kDone, kOrphaned };
+
+  struct CopyState {
+    CopyState(std::span<const ValueKind> kinds, const DecodeContext* context)
+        : decoder(kinds, context) {}
+    ~CopyState();
+    CopyState(const CopyState&) = delete;
+    CopyState& operator=(const CopyState&) = delete;
+    // Frees the chunk the decoder has finished with.
+    void ReleaseChunk();
+
+    CopyBinaryDecoder decoder;
+    bool started = false;              // the server answered with CopyOutResponse
+    bool need_chunk = true;            // the decoder has used up its chunk
+    char* chunk = nullptr;             // from PQgetCopyData, being decoded
+    std::string block;                 // from `buffered`, being decoded
+    std::deque<std::string> buffered;  // the rest of the data, after BufferRemaining
+    int64_t buffered_rows_affected = -1;
+  };
 
   PGresult* NextResult();
   // Handles a result that is not a row: the end of the result or an error.
@@ -161,6 +222,19 @@ class PgCursor final : public backend::Cursor {
   // `complete`: the result's final (or error) result was seen.
   absl::Status FinishStreaming(absl::Status status, bool complete);
   absl::Status RowError(DecodeResult result, int column) const;
+
+  absl::Status StartCopy();
+  absl::StatusOr<bool> FillCopy(rowstore::RowBatch& batch, const rowstore::BatchLimits& limits);
+  // Gives the decoder its next chunk. False at the end of the data, with
+  // `end` set to how the result ended (the cursor is then done).
+  bool NextCopyChunk(absl::Status* end);
+  // After PQgetCopyData returned -1 (`read_failed`: -2): reads the COPY's
+  // final results and lets go of the connection.
+  absl::Status FinishCopy(bool read_failed);
+  // Reads the final results after the COPY data into `rows_affected`; the
+  // error they report, if any.
+  absl::Status ReadCopyEnd(bool read_failed, int64_t* rows_affected);
+  void BufferRemainingCopy();
 
   PgConnection* connection_;  // set while streaming
   std::shared_ptr<const ResultShape> shape_;
@@ -174,6 +248,7 @@ class PgCursor final : public backend::Cursor {
   absl::Status tail_error_;         // reported once buffered rows are consumed
   absl::Status deferred_error_;     // reported by the next Fill
   int64_t rows_affected_ = -1;
+  std::unique_ptr<CopyState> copy_;  // set for COPY cursors
 };
 
 }  // namespace quietfetch::pg

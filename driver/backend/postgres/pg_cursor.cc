@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <string_view>
@@ -29,14 +30,28 @@ absl::Status CopyNotSupported() {
                         "COPY to or from the client is not supported by this driver");
 }
 
-// Gets libpq out of a COPY state so that results can be read again.
-void AbortCopy(PGconn* conn, ExecStatusType status) {
-  if (status == PGRES_COPY_OUT) {
-    char* buffer = nullptr;
-    while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
-  } else {
-    PQputCopyEnd(conn, "COPY is not supported by this driver");
-  }
+// Reads and drops COPY data up to its end. False when reading failed
+// (-2): then libpq may still be in the COPY state.
+bool SkipCopyData(PGconn* conn) {
+  char* buffer = nullptr;
+  int size;
+  while ((size = PQgetCopyData(conn, &buffer, 0)) > 0) PQfreemem(buffer);
+  return size == -1;
+}
+
+// Gets libpq out of a COPY state so that results can be read again. False
+// when it could not.
+bool AbortCopy(PGconn* conn, ExecStatusType status) {
+  if (status == PGRES_COPY_OUT) return SkipCopyData(conn);
+  return PQputCopyEnd(conn, "COPY is not supported by this driver") == 1;
+}
+
+absl::Status CopyReadError(PGconn* conn) { return ConnectionError(conn, "reading COPY data"); }
+
+absl::Status MalformedCopy(std::string_view detail) {
+  return core::SqlError(
+      core::sqlstate::kGeneralError,
+      absl::StrCat("malformed COPY data from the server: ", core::ToAbsl(detail)));
 }
 
 bool IsCopy(ExecStatusType status) {
@@ -64,7 +79,11 @@ absl::Status DrainRemaining(PGconn* conn, absl::Status status, bool complete,
     const ExecStatusType result_status = PQresultStatus(result);
     if (IsCopy(result_status)) {
       PQclear(result);
-      AbortCopy(conn, result_status);
+      if (!AbortCopy(conn, result_status)) {
+        // Asking again would only return the same COPY state.
+        if (status.ok()) status = CopyReadError(conn);
+        break;
+      }
       if (status.ok()) status = CopyNotSupported();
       continue;
     }
@@ -96,10 +115,39 @@ bool DrainAvailable(PGconn* conn) {
   return false;
 }
 
+// Consumes COPY data that already arrived without waiting. True when the
+// data ended that way (so no cancel is needed).
+bool CopyEndsWithoutWaiting(PGconn* conn) {
+  for (int round = 0; round < 2; ++round) {
+    char* buffer = nullptr;
+    int size;
+    while ((size = PQgetCopyData(conn, &buffer, /*async=*/1)) > 0) PQfreemem(buffer);
+    if (size < 0) return true;
+    if (!PQconsumeInput(conn)) return false;
+  }
+  return false;
+}
+
+// Copy data kept by BufferRemaining is packed into blocks of about this
+// size: far less memory than one allocation per row.
+constexpr size_t kCopyBlockSize = size_t{1} << 20;
+
 }  // namespace
 
+PgCursor::CopyState::~CopyState() { ReleaseChunk(); }
+
+void PgCursor::CopyState::ReleaseChunk() {
+  if (chunk != nullptr) {
+    PQfreemem(chunk);
+    chunk = nullptr;
+  }
+  block.clear();
+  need_chunk = true;
+}
+
 PgCursor::PgCursor(PgConnection* connection, std::shared_ptr<const ResultShape> shape,
-                   std::shared_ptr<const TimeZone> zone, bool binary, bool cancel_on_close)
+                   std::shared_ptr<const TimeZone> zone, bool binary, bool cancel_on_close,
+                   bool copy)
     : connection_(connection),
       shape_(std::move(shape)),
       zone_(std::move(zone)),
@@ -107,11 +155,13 @@ PgCursor::PgCursor(PgConnection* connection, std::shared_ptr<const ResultShape> 
       cancel_on_close_(cancel_on_close) {
   context_.zone = zone_.get();
   if (shape_ == nullptr) shape_ = std::make_shared<ResultShape>();
+  if (copy) copy_ = std::make_unique<CopyState>(shape_->kinds, &context_);
 }
 
 PgCursor::~PgCursor() { (void)Close(); }
 
 absl::Status PgCursor::Start(PGresult* first) {
+  if (copy_ != nullptr) return StartCopy();
   if (first == nullptr) first = PQgetResult(connection_->pg());
   if (first == nullptr) return FinishStreaming(absl::OkStatus(), /*complete=*/false);
   const ExecStatusType status = PQresultStatus(first);
@@ -157,7 +207,7 @@ absl::Status PgCursor::HandleEnd(PGresult* result) {
     case PGRES_COPY_OUT:
     case PGRES_COPY_BOTH:
       error = CopyNotSupported();
-      if (state_ == State::kStreaming) AbortCopy(connection_->pg(), status);
+      if (state_ == State::kStreaming) (void)AbortCopy(connection_->pg(), status);
       break;
     default:
       error = ResultError(result);
@@ -204,6 +254,7 @@ absl::StatusOr<bool> PgCursor::Fill(rowstore::RowBatch& batch,
                           "the connection this result was read from has been closed");
   }
   if (state_ == State::kDone) return false;
+  if (copy_ != nullptr) return FillCopy(batch, limits);
 
   const size_t max_rows = limits.max_rows > 0 ? limits.max_rows : 1;
   const int num_columns = static_cast<int>(shape_->kinds.size());
@@ -286,9 +337,17 @@ absl::Status PgCursor::Close() {
     PQclear(pending_);
     pending_ = nullptr;
   }
+  if (copy_ != nullptr) copy_->ReleaseChunk();
   if (state_ == State::kStreaming) {
     PGconn* conn = connection_->pg();
-    if (cancel_on_close_ && !DrainAvailable(conn)) connection_->SendCancel();
+    if (copy_ != nullptr) {
+      if (cancel_on_close_ && !CopyEndsWithoutWaiting(conn)) connection_->SendCancel();
+      // A failed read leaves the lost connection (or libpq's COPY state) for
+      // DrainRemaining to report.
+      (void)SkipCopyData(conn);
+    } else if (cancel_on_close_ && !DrainAvailable(conn)) {
+      connection_->SendCancel();
+    }
     status = DrainRemaining(conn, absl::OkStatus(), /*complete=*/false, kQueryCanceled);
     if (core::SqlStateOf(status) != core::sqlstate::kCommunicationLinkFailure) {
       // Errors of a statement the application abandoned are of no interest.
@@ -299,6 +358,7 @@ absl::Status PgCursor::Close() {
   }
   for (PGresult* result : buffered_) PQclear(result);
   buffered_.clear();
+  if (copy_ != nullptr) copy_->buffered.clear();
   tail_error_ = absl::OkStatus();
   state_ = State::kDone;
   return status;
@@ -306,6 +366,10 @@ absl::Status PgCursor::Close() {
 
 void PgCursor::BufferRemaining() {
   if (state_ != State::kStreaming) return;
+  if (copy_ != nullptr) {
+    BufferRemainingCopy();
+    return;
+  }
   PGconn* conn = connection_->pg();
   absl::Status error;
   bool complete = false;
@@ -319,7 +383,10 @@ void PgCursor::BufferRemaining() {
     }
     if (IsCopy(status)) {
       PQclear(result);
-      AbortCopy(conn, status);
+      if (!AbortCopy(conn, status)) {
+        if (error.ok()) error = CopyReadError(conn);
+        break;
+      }
       if (error.ok()) error = CopyNotSupported();
       continue;
     }
@@ -338,8 +405,158 @@ void PgCursor::Orphan() {
     PQclear(pending_);
     pending_ = nullptr;
   }
+  if (copy_ != nullptr) copy_->ReleaseChunk();
   connection_ = nullptr;
   state_ = State::kOrphaned;
+}
+
+// ---- COPY cursors ----
+
+absl::Status PgCursor::StartCopy() {
+  PGresult* first = PQgetResult(connection_->pg());
+  if (first == nullptr) return FinishStreaming(absl::OkStatus(), /*complete=*/false);
+  // Anything else is an error (or the impossible), which HandleEnd reports.
+  if (PQresultStatus(first) != PGRES_COPY_OUT) return HandleEnd(first);
+  copy_->started = true;
+  const bool as_described =
+      static_cast<size_t>(PQnfields(first)) == shape_->kinds.size() && PQbinaryTuples(first) == 1;
+  PQclear(first);
+  if (!as_described) {
+    // Only a concurrent change between the describe and the COPY gets here;
+    // the wording makes the connection prepare the statement again.
+    (void)Close();
+    return core::SqlError("0A000",
+                          "the result's columns changed after the statement was described "
+                          "(cached plan must not change result type)");
+  }
+  // Like the prepared path, wait for the first row so that a statement
+  // failing before it fails here.
+  absl::Status end;
+  if (!NextCopyChunk(&end)) return end;
+  return absl::OkStatus();
+}
+
+bool PgCursor::NextCopyChunk(absl::Status* end) {
+  CopyState& copy = *copy_;
+  copy.ReleaseChunk();
+  if (state_ == State::kStreaming) {
+    char* buffer = nullptr;
+    const int size = PQgetCopyData(connection_->pg(), &buffer, /*async=*/0);
+    if (size <= 0) {
+      *end = FinishCopy(/*read_failed=*/size != -1);
+      return false;
+    }
+    copy.chunk = buffer;
+    copy.decoder.Feed(buffer, static_cast<size_t>(size));
+  } else if (state_ == State::kBuffered && !copy.buffered.empty()) {
+    copy.block = std::move(copy.buffered.front());
+    copy.buffered.pop_front();
+    copy.decoder.Feed(copy.block.data(), copy.block.size());
+  } else {
+    if (state_ == State::kBuffered) {
+      *end = std::move(tail_error_);
+      tail_error_ = absl::OkStatus();
+      rows_affected_ = copy.buffered_rows_affected;
+      if (end->ok() && !copy.decoder.finished()) {
+        *end = MalformedCopy("the data ended before its trailer");
+      }
+    }
+    state_ = State::kDone;
+    return false;
+  }
+  copy.need_chunk = false;
+  return true;
+}
+
+absl::Status PgCursor::ReadCopyEnd(bool read_failed, int64_t* rows_affected) {
+  PGconn* conn = connection_->pg();
+  absl::Status error;
+  bool complete = false;
+  while (PGresult* result = PQgetResult(conn)) {
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_COMMAND_OK) {
+      *rows_affected = ParseCount(PQcmdTuples(result));
+      complete = true;
+    } else if (IsErrorResult(status)) {
+      if (error.ok()) error = ResultError(result);
+      complete = true;
+    } else if (IsCopy(status)) {
+      // Still in the COPY after a failed read: asking again would loop.
+      PQclear(result);
+      if (error.ok()) error = CopyReadError(conn);
+      break;
+    }
+    PQclear(result);
+  }
+  // The server's own error explains a failed read better than libpq's.
+  if (read_failed && error.ok()) error = CopyReadError(conn);
+  return LostConnectionCheck(conn, std::move(error), complete);
+}
+
+absl::Status PgCursor::FinishCopy(bool read_failed) {
+  absl::Status status = ReadCopyEnd(read_failed, &rows_affected_);
+  if (status.ok() && !copy_->decoder.finished()) {
+    status = MalformedCopy("the data ended before its trailer");
+  }
+  connection_->CursorFinished(this);
+  connection_ = nullptr;
+  state_ = State::kDone;
+  return status;
+}
+
+absl::StatusOr<bool> PgCursor::FillCopy(rowstore::RowBatch& batch,
+                                        const rowstore::BatchLimits& limits) {
+  using Step = CopyBinaryDecoder::Step;
+  CopyState& copy = *copy_;
+  const size_t max_rows = limits.max_rows > 0 ? limits.max_rows : 1;
+  size_t rows = 0;
+  absl::Status status;
+  while (true) {
+    if (copy.need_chunk && !NextCopyChunk(&status)) break;
+    const Step step = copy.decoder.Next(batch);
+    if (step == Step::kRow) {
+      if (++rows >= max_rows || batch.BytesUsed() >= limits.max_bytes) return true;
+      continue;
+    }
+    if (step == Step::kNeedData || step == Step::kEnd) {
+      // After the trailer the next read should report the end of the data.
+      copy.need_chunk = true;
+      continue;
+    }
+    status = step == Step::kBadValue
+                 ? RowError(copy.decoder.bad_result(), copy.decoder.bad_column())
+                 : MalformedCopy(copy.decoder.error());
+    (void)Close();
+    break;
+  }
+  if (!status.ok()) {
+    // Rows already in the batch are delivered; the error comes next.
+    if (rows > 0) {
+      deferred_error_ = std::move(status);
+      return true;
+    }
+    return status;
+  }
+  return false;
+}
+
+void PgCursor::BufferRemainingCopy() {
+  PGconn* conn = connection_->pg();
+  CopyState& copy = *copy_;
+  char* buffer = nullptr;
+  int size;
+  while ((size = PQgetCopyData(conn, &buffer, /*async=*/0)) > 0) {
+    const auto length = static_cast<size_t>(size);
+    if (copy.buffered.empty() || copy.buffered.back().size() + length > kCopyBlockSize) {
+      copy.buffered.emplace_back().reserve(std::max(kCopyBlockSize, length));
+    }
+    copy.buffered.back().append(buffer, length);
+    PQfreemem(buffer);
+  }
+  tail_error_ = ReadCopyEnd(/*read_failed=*/size != -1, &copy.buffered_rows_affected);
+  connection_->CursorFinished(this);
+  connection_ = nullptr;
+  state_ = State::kBuffered;
 }
 
 }  // namespace quietfetch::pg

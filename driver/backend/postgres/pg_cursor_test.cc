@@ -1,5 +1,6 @@
 // Integration tests of result streaming: batch limits, early close,
-// interleaved cursors, lost connections and bounded memory.
+// interleaved cursors, lost connections and bounded memory. Each runs with
+// plain queries fetched through COPY and through the prepared statement.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "driver/backend/postgres/pg_connection.h"
+#include "driver/backend/postgres/pg_connection_internal.h"
 #include "driver/backend/postgres/pg_test_util.h"
 #include "driver/core/status.h"
 
@@ -21,12 +23,24 @@ using testing::QueryResult;
 using testing::ReadAll;
 using testing::Str;
 
-class CursorTest : public PgServerTest {
+// The parameter: whether plain queries may run through COPY.
+class CursorTest : public PgServerTest, public ::testing::WithParamInterface<bool> {
  protected:
+  void SetUp() override {
+    PgServerTest::SetUp();
+    if (connection_ != nullptr) {
+      static_cast<PgConnection*>(connection_.get())->set_copy_enabled(GetParam());
+    }
+  }
+
   std::unique_ptr<backend::Cursor> Open(std::string_view sql) {
     absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor = connection_->Execute(sql, {});
     EXPECT_TRUE(cursor.ok()) << sql << ": " << cursor.status();
-    return cursor.ok() ? std::move(*cursor) : nullptr;
+    if (!cursor.ok()) return nullptr;
+    // Every SELECT here has binary columns, so the parameter picks the path.
+    const bool copy = static_cast<PgCursor*>(cursor->get())->uses_copy();
+    EXPECT_EQ(copy, GetParam() && sql.starts_with("SELECT")) << sql;
+    return std::move(*cursor);
   }
 
   // Fills one batch and returns its first column's integers.
@@ -50,7 +64,7 @@ class CursorTest : public PgServerTest {
   rowstore::RowBatch batch_;
 };
 
-TEST_F(CursorTest, RespectsRowAndByteLimits) {
+TEST_P(CursorTest, RespectsRowAndByteLimits) {
   std::unique_ptr<backend::Cursor> cursor =
       Open("SELECT i, repeat('x', 1000) FROM generate_series(1, 100) i");
   ASSERT_NE(cursor, nullptr);
@@ -81,7 +95,7 @@ TEST_F(CursorTest, RespectsRowAndByteLimits) {
   EXPECT_FALSE(*more);
 }
 
-TEST_F(CursorTest, EmptyResultsAndCommands) {
+TEST_P(CursorTest, EmptyResultsAndCommands) {
   std::unique_ptr<backend::Cursor> empty = Open("SELECT 1 AS one WHERE false");
   ASSERT_NE(empty, nullptr);
   EXPECT_EQ(empty->columns().size(), 1u);
@@ -100,7 +114,7 @@ TEST_F(CursorTest, EmptyResultsAndCommands) {
   EXPECT_TRUE(nothing->columns().empty());
 }
 
-TEST_F(CursorTest, EarlyCloseCancelsAndLeavesTheConnectionUsable) {
+TEST_P(CursorTest, EarlyCloseCancelsAndLeavesTheConnectionUsable) {
   // A set-returning function in the select list streams (in FROM it would
   // be materialized before the first row).
   std::unique_ptr<backend::Cursor> cursor = Open("SELECT generate_series(1, 1000000)");
@@ -118,7 +132,7 @@ TEST_F(CursorTest, EarlyCloseCancelsAndLeavesTheConnectionUsable) {
   ExpectUsable(*connection_);
 }
 
-TEST_F(CursorTest, DestroyingAnOpenCursorLeavesTheConnectionUsable) {
+TEST_P(CursorTest, DestroyingAnOpenCursorLeavesTheConnectionUsable) {
   {
     std::unique_ptr<backend::Cursor> cursor = Open("SELECT i FROM generate_series(1, 1000000) i");
     ASSERT_NE(cursor, nullptr);
@@ -127,7 +141,7 @@ TEST_F(CursorTest, DestroyingAnOpenCursorLeavesTheConnectionUsable) {
   ExpectUsable(*connection_);
 }
 
-TEST_F(CursorTest, EarlyCloseInsideATransactionKeepsTheTransaction) {
+TEST_P(CursorTest, EarlyCloseInsideATransactionKeepsTheTransaction) {
   ASSERT_TRUE(Query(*connection_, "CREATE TEMP TABLE kept (v int)").ok());
   ASSERT_TRUE(connection_->SetAutocommit(false).ok());
   ASSERT_TRUE(Query(*connection_, "INSERT INTO kept VALUES (1)").ok());
@@ -141,7 +155,7 @@ TEST_F(CursorTest, EarlyCloseInsideATransactionKeepsTheTransaction) {
   ASSERT_TRUE(connection_->Commit().ok());
 }
 
-TEST_F(CursorTest, EarlyCloseOfDataChangingStatementsKeepsTheirEffect) {
+TEST_P(CursorTest, EarlyCloseOfDataChangingStatementsKeepsTheirEffect) {
   ASSERT_TRUE(Query(*connection_, "CREATE TEMP TABLE target (v int)").ok());
   std::unique_ptr<backend::Cursor> cursor =
       Open("INSERT INTO target SELECT i FROM generate_series(1, 50000) i RETURNING v");
@@ -153,7 +167,7 @@ TEST_F(CursorTest, EarlyCloseOfDataChangingStatementsKeepsTheirEffect) {
   EXPECT_EQ(count->rows[0][0], Int(50000));
 }
 
-TEST_F(CursorTest, NewStatementBuffersTheStreamingCursor) {
+TEST_P(CursorTest, NewStatementBuffersTheStreamingCursor) {
   std::unique_ptr<backend::Cursor> first = Open("SELECT i FROM generate_series(1, 10000) i");
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(FillInts(*first, 3), (std::vector<int64_t>{1, 2, 3}));
@@ -177,7 +191,7 @@ TEST_F(CursorTest, NewStatementBuffersTheStreamingCursor) {
   EXPECT_EQ(first->rows_affected(), 10000);
 }
 
-TEST_F(CursorTest, BufferedErrorsArriveAfterTheBufferedRows) {
+TEST_P(CursorTest, BufferedErrorsArriveAfterTheBufferedRows) {
   std::unique_ptr<backend::Cursor> first =
       Open("SELECT 10 / (50 - i) FROM generate_series(1, 100) i");
   ASSERT_NE(first, nullptr);
@@ -199,7 +213,7 @@ TEST_F(CursorTest, BufferedErrorsArriveAfterTheBufferedRows) {
   EXPECT_EQ(core::SqlStateOf(error), "22012") << error;
 }
 
-TEST_F(CursorTest, CursorOutlivingItsConnectionFailsCleanly) {
+TEST_P(CursorTest, CursorOutlivingItsConnectionFailsCleanly) {
   std::unique_ptr<backend::Cursor> buffered = Open("SELECT i FROM generate_series(1, 100) i");
   ASSERT_NE(buffered, nullptr);
   std::unique_ptr<backend::Cursor> streaming = Open("SELECT i FROM generate_series(1, 100000) i");
@@ -217,7 +231,7 @@ TEST_F(CursorTest, CursorOutlivingItsConnectionFailsCleanly) {
   EXPECT_EQ(rows->rows.size(), 100u);
 }
 
-TEST_F(CursorTest, TerminatedBackendIsACommunicationFailure) {
+TEST_P(CursorTest, TerminatedBackendIsACommunicationFailure) {
   const int64_t pid = [&] {
     absl::StatusOr<QueryResult> result = Query(*connection_, "SELECT pg_backend_pid()");
     EXPECT_TRUE(result.ok());
@@ -251,7 +265,7 @@ TEST_F(CursorTest, TerminatedBackendIsACommunicationFailure) {
   EXPECT_TRUE(cursor->Close().ok());
 }
 
-TEST_F(CursorTest, TerminatedIdleBackendIsACommunicationFailure) {
+TEST_P(CursorTest, TerminatedIdleBackendIsACommunicationFailure) {
   for (const char* next_sql : {"SELECT pg_backend_pid()", "SET work_mem = '4MB'"}) {
     absl::StatusOr<QueryResult> pid = Query(*connection_, "SELECT pg_backend_pid()");
     ASSERT_TRUE(pid.ok()) << pid.status();
@@ -270,7 +284,7 @@ TEST_F(CursorTest, TerminatedIdleBackendIsACommunicationFailure) {
   }
 }
 
-TEST_F(CursorTest, StreamingUsesBoundedMemory) {
+TEST_P(CursorTest, StreamingUsesBoundedMemory) {
   std::unique_ptr<backend::Cursor> cursor = Open(
       "SELECT i, md5(i::text), now()::timestamp FROM (SELECT generate_series(1, 2000000) i) s");
   ASSERT_NE(cursor, nullptr);
@@ -292,6 +306,11 @@ TEST_F(CursorTest, StreamingUsesBoundedMemory) {
   EXPECT_LT(peak, size_t{4} << 20);
   EXPECT_EQ(cursor->rows_affected(), 2000000);
 }
+
+INSTANTIATE_TEST_SUITE_P(Paths, CursorTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Copy" : "Prepared";
+                         });
 
 }  // namespace
 }  // namespace quietfetch::pg

@@ -55,7 +55,11 @@ class Lexer {
   }
 
   RewrittenSql Run() {
-    while (pos_ < sql_.size()) Step();
+    while (pos_ < sql_.size()) {
+      step_has_content_ = false;
+      Step();
+      if (step_has_content_) result_.content_end = out_.size();
+    }
     if (has_content_) ++result_.statement_count;
     result_.text = std::move(out_);
     return std::move(result_);
@@ -137,7 +141,10 @@ class Lexer {
 
   char Peek(size_t ahead) const { return pos_ + ahead < sql_.size() ? sql_[pos_ + ahead] : '\0'; }
 
-  void MarkContent() { has_content_ = true; }
+  void MarkContent() {
+    has_content_ = true;
+    step_has_content_ = true;
+  }
   // Anything but '(' before the first word means the statement does not start
   // with a keyword.
   void EndKeywordSearch() { saw_keyword_ = true; }
@@ -324,7 +331,8 @@ class Lexer {
   std::string out_;
   RewrittenSql result_;
   bool has_content_ = false;
-  bool saw_keyword_ = false;  // the current statement's first token was seen
+  bool step_has_content_ = false;  // the current Step() copied part of a statement
+  bool saw_keyword_ = false;       // the current statement's first token was seen
   std::string statement_keyword_;
   int begin_depth_ = 0;
   std::vector<bool> escapes_;  // open '{': true when its '}' is kept

@@ -32,6 +32,10 @@ struct RewrittenSql {
   std::string text;         // $n markers, escapes translated
   int parameter_count = 0;  // '?' markers found
   int statement_count = 0;  // non-empty statements
+  // Length of the prefix of `text` that ends with the last statement's last
+  // token: without trailing whitespace, comments and semicolons, so that a
+  // single statement can be embedded in other text (COPY (...) TO STDOUT).
+  size_t content_end = 0;
   // Upper-cased first keyword of the first statement ("SELECT", "WITH", ...),
   // skipping leading parentheses; empty when the text starts otherwise.
   std::string first_keyword;

@@ -89,6 +89,21 @@ TEST(SqlLexerTest, FirstKeyword) {
   EXPECT_EQ(RewriteSql("'x'").first_keyword, "");
 }
 
+TEST(SqlLexerTest, ContentEndDropsTrailingSemicolonsAndComments) {
+  auto body = [](std::string_view sql) {
+    const RewrittenSql r = RewriteSql(sql);
+    return r.text.substr(0, r.content_end);
+  };
+  EXPECT_EQ(body("SELECT 1"), "SELECT 1");
+  EXPECT_EQ(body("SELECT 1 ;  ; -- done\n"), "SELECT 1");
+  EXPECT_EQ(body("-- lead\nSELECT a -- trailing"), "-- lead\nSELECT a");
+  EXPECT_EQ(body("SELECT 'x;' /* c */"), "SELECT 'x;'");
+  EXPECT_EQ(body("SELECT $$a -- b$$\n"), "SELECT $$a -- b$$");
+  EXPECT_EQ(body("SELECT {d '2024-01-31'} ;"), "SELECT DATE '2024-01-31'");
+  EXPECT_EQ(body("SELECT {fn ucase('a')}"), "SELECT upper('a')");
+  EXPECT_EQ(body("  -- only a comment"), "");
+}
+
 TEST(SqlLexerTest, DateTimeEscapes) {
   EXPECT_EQ(Rewrite("SELECT {d '2024-01-31'}, {t '12:00:00'}, {ts '2024-01-31 12:00:00'}"),
             "SELECT DATE '2024-01-31', TIME '12:00:00', TIMESTAMP '2024-01-31 12:00:00'");

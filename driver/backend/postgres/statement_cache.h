@@ -33,6 +33,14 @@ struct PreparedStatement {
   std::string name;
   std::shared_ptr<const ResultShape> shape;
   std::vector<backend::LogicalType> parameter_types;  // as the server resolved them
+  // The server refused to run the statement inside COPY (...) TO STDOUT; it
+  // goes through the prepared statement from then on. Mutable: learned while
+  // the entry is shared.
+  mutable bool copy_refused = false;
+  // Rows the statement's last complete run returned on this connection (-1:
+  // unknown). COPY pays a describe round trip on reuse, worth it only for
+  // results that are not tiny.
+  mutable int64_t last_rows = -1;
 };
 
 class StatementCache {
