@@ -24,7 +24,9 @@ absl::Status NotConnected() {
 
 }  // namespace
 
-Connection::Connection(Environment* environment) : Handle(kKind), environment_(environment) {}
+Connection::Connection(Environment* environment) : Handle(kKind), environment_(environment) {
+  set_call_mutex(&mutex_);
+}
 
 Connection::~Connection() {
   statements_.clear();

@@ -30,7 +30,6 @@ class Connection : public Handle {
   explicit Connection(Environment* environment);
   ~Connection() override;
 
-  std::recursive_mutex& call_mutex() override { return mutex_; }
   Environment* environment() const { return environment_; }
 
   // SQLConnect: DSN plus optional user/password overriding the DSN's.

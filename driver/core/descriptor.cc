@@ -6,7 +6,9 @@
 
 namespace quietfetch::core {
 
-std::recursive_mutex& Descriptor::call_mutex() { return connection_->call_mutex(); }
+std::recursive_mutex& connection_call_mutex(Connection* connection) {
+  return connection->call_mutex();
+}
 
 SQLSMALLINT Descriptor::Count() const {
   for (size_t i = records_.size(); i > 0; --i) {

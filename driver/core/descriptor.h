@@ -18,6 +18,9 @@
 namespace quietfetch::core {
 
 class Connection;
+// The connection's mutex (defined in descriptor.cc: connection.h includes
+// this header).
+std::recursive_mutex& connection_call_mutex(Connection* connection);
 
 struct DescRecord {
   // ARD/APD: the C type; IPD: the SQL type; IRD: unused (see Statement).
@@ -40,9 +43,10 @@ class Descriptor : public Handle {
   static constexpr HandleKind kKind = HandleKind::kDescriptor;
 
   Descriptor(Connection* connection, DescKind kind, bool explicitly_allocated)
-      : Handle(kKind), connection_(connection), kind_(kind), explicit_(explicitly_allocated) {}
+      : Handle(kKind), connection_(connection), kind_(kind), explicit_(explicitly_allocated) {
+    set_call_mutex(&connection_call_mutex(connection));
+  }
 
-  std::recursive_mutex& call_mutex() override;
 
   DescKind desc_kind() const { return kind_; }
   bool is_explicit() const { return explicit_; }

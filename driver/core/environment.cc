@@ -5,7 +5,7 @@
 
 namespace quietfetch::core {
 
-Environment::Environment() : Handle(kKind) {}
+Environment::Environment() : Handle(kKind) { set_call_mutex(&mutex_); }
 Environment::~Environment() = default;
 
 absl::StatusOr<Connection*> Environment::AllocConnection() {

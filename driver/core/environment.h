@@ -23,7 +23,6 @@ class Environment : public Handle {
   Environment();
   ~Environment() override;
 
-  std::recursive_mutex& call_mutex() override { return mutex_; }
 
   absl::StatusOr<Connection*> AllocConnection();
   // Fails with HY010 while the connection is still connected.

@@ -32,7 +32,8 @@ class Handle {
   Diagnostics& diag() { return diag_; }
 
   // The mutex guarding this handle's connection (its own for environments).
-  virtual std::recursive_mutex& call_mutex() = 0;
+  // A plain pointer, not a virtual call: it is taken on every ODBC call.
+  std::recursive_mutex& call_mutex() { return *call_mutex_; }
 
   // Checks the tag of an opaque ODBC handle; null when it is not a live
   // handle of the expected kind.
@@ -47,6 +48,12 @@ class Handle {
  private:
   volatile HandleKind tag_;
   Diagnostics diag_;
+
+ protected:
+  void set_call_mutex(std::recursive_mutex* mutex) { call_mutex_ = mutex; }
+
+ private:
+  std::recursive_mutex* call_mutex_ = nullptr;
 };
 
 }  // namespace quietfetch::core

@@ -163,13 +163,13 @@ Statement::Statement(Connection* connection)
       ird_(connection, DescKind::kIrd, false),
       ipd_(connection, DescKind::kIpd, false),
       ard_(&implicit_ard_),
-      apd_(&implicit_apd_) {}
+      apd_(&implicit_apd_) {
+  set_call_mutex(&connection->call_mutex());
+}
 
 Statement::~Statement() {
   if (cursor_ != nullptr) (void)cursor_->Close();
 }
-
-std::recursive_mutex& Statement::call_mutex() { return connection_->call_mutex(); }
 
 SQLULEN Statement::max_varchar() const { return connection_->config().max_varchar; }
 

@@ -38,7 +38,6 @@ class Statement : public Handle {
   explicit Statement(Connection* connection);
   ~Statement() override;
 
-  std::recursive_mutex& call_mutex() override;
   Connection* connection() const { return connection_; }
 
   absl::Status Prepare(std::string sql);
