@@ -246,7 +246,10 @@ class PgCursor final : public backend::Cursor {
   PGresult* pending_ = nullptr;     // read but not yet consumed
   std::deque<PGresult*> buffered_;  // after BufferRemaining
   absl::Status tail_error_;         // reported once buffered rows are consumed
-  absl::Status deferred_error_;     // reported by the next Fill
+  // How a Fill that read `rows` rows ends once the stream is over or
+  // `status` failed: rows first, the error on the next call.
+  absl::StatusOr<bool> EndOfFill(absl::Status status, size_t rows);
+  absl::Status deferred_error_;  // reported by the next Fill
   int64_t rows_affected_ = -1;
   std::unique_ptr<CopyState> copy_;  // set for COPY cursors
 };

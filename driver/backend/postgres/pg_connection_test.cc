@@ -17,6 +17,7 @@ namespace {
 
 using backend::LogicalType;
 using testing::Double;
+using testing::FillUntilError;
 using testing::Int;
 using testing::Null;
 using testing::NullValue;
@@ -380,19 +381,8 @@ TEST_F(StatementTest, ErrorAfterSomeRowsComesAfterThoseRows) {
   absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor =
       connection_->Execute("SELECT 10 / (5000 - i) FROM generate_series(1, 10000) i", {});
   ASSERT_TRUE(cursor.ok()) << cursor.status();
-  rowstore::RowBatch batch;
   size_t rows = 0;
-  absl::Status error;
-  while (true) {
-    batch.Clear(1);
-    absl::StatusOr<bool> more = (*cursor)->Fill(batch, {.max_rows = 700});
-    if (!more.ok()) {
-      error = more.status();
-      break;
-    }
-    rows += batch.num_rows();
-    if (!*more) break;
-  }
+  absl::Status error = FillUntilError(**cursor, 1, 700, &rows);
   EXPECT_EQ(core::SqlStateOf(error), "22012") << error;
   EXPECT_EQ(rows, 4999u);
   EXPECT_EQ(One(*connection_, "SELECT 1"), Int(1));

@@ -17,6 +17,7 @@ namespace {
 
 using backend::LogicalType;
 using testing::Double;
+using testing::FillUntilError;
 using testing::Int;
 using testing::P;
 using testing::PgServerTest;
@@ -185,19 +186,8 @@ TEST_F(CopyTest, ServerErrorMidStreamFollowsTheRowsBeforeIt) {
       connection_->Execute("SELECT 10 / (5000 - i) FROM generate_series(1, 10000) i", {});
   ASSERT_TRUE(cursor.ok()) << cursor.status();
   EXPECT_TRUE(static_cast<PgCursor*>(cursor->get())->uses_copy());
-  rowstore::RowBatch batch;
   size_t rows = 0;
-  absl::Status error;
-  while (true) {
-    batch.Clear(1);
-    absl::StatusOr<bool> more = (*cursor)->Fill(batch, {.max_rows = 700});
-    if (!more.ok()) {
-      error = more.status();
-      break;
-    }
-    rows += batch.num_rows();
-    if (!*more) break;
-  }
+  absl::Status error = FillUntilError(**cursor, 1, 700, &rows);
   EXPECT_EQ(rows, 4999u);
   EXPECT_EQ(core::SqlStateOf(error), "22012") << error;
   ExpectUsable();
@@ -272,19 +262,8 @@ TEST_F(CopyTest, BufferedCopyKeepsItsErrorForLast) {
       connection_->Execute("SELECT 10 / (50 - i) FROM generate_series(1, 100) i", {});
   ASSERT_TRUE(first.ok()) << first.status();
   ExpectUsable();  // buffers `first`
-  rowstore::RowBatch batch;
   size_t rows = 0;
-  absl::Status error;
-  while (true) {
-    batch.Clear(1);
-    absl::StatusOr<bool> more = (*first)->Fill(batch, {.max_rows = 7});
-    if (!more.ok()) {
-      error = more.status();
-      break;
-    }
-    rows += batch.num_rows();
-    if (!*more) break;
-  }
+  absl::Status error = FillUntilError(**first, 1, 7, &rows);
   EXPECT_EQ(rows, 49u);
   EXPECT_EQ(core::SqlStateOf(error), "22012") << error;
 
@@ -294,6 +273,7 @@ TEST_F(CopyTest, BufferedCopyKeepsItsErrorForLast) {
   ASSERT_TRUE(big.ok());
   ExpectUsable();
   EXPECT_TRUE((*big)->Close().ok());
+  rowstore::RowBatch batch;
   batch.Clear(1);
   absl::StatusOr<bool> more = (*big)->Fill(batch, {});
   ASSERT_TRUE(more.ok());

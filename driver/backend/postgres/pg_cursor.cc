@@ -320,15 +320,17 @@ absl::StatusOr<bool> PgCursor::Fill(rowstore::RowBatch& batch,
     batch.FinishRow();
     if (++rows >= max_rows || batch.BytesUsed() >= limits.max_bytes) return true;
   }
-  if (!status.ok()) {
-    // Rows already in the batch are delivered; the error comes next.
-    if (rows > 0) {
-      deferred_error_ = std::move(status);
-      return true;
-    }
-    return status;
+  return EndOfFill(std::move(status), rows);
+}
+
+absl::StatusOr<bool> PgCursor::EndOfFill(absl::Status status, size_t rows) {
+  if (status.ok()) return false;
+  // Rows already in the batch are delivered; the error comes next.
+  if (rows > 0) {
+    deferred_error_ = std::move(status);
+    return true;
   }
-  return false;
+  return status;
 }
 
 absl::Status PgCursor::Close() {
@@ -529,15 +531,7 @@ absl::StatusOr<bool> PgCursor::FillCopy(rowstore::RowBatch& batch,
     (void)Close();
     break;
   }
-  if (!status.ok()) {
-    // Rows already in the batch are delivered; the error comes next.
-    if (rows > 0) {
-      deferred_error_ = std::move(status);
-      return true;
-    }
-    return status;
-  }
-  return false;
+  return EndOfFill(std::move(status), rows);
 }
 
 void PgCursor::BufferRemainingCopy() {

@@ -196,19 +196,8 @@ TEST_P(CursorTest, BufferedErrorsArriveAfterTheBufferedRows) {
       Open("SELECT 10 / (50 - i) FROM generate_series(1, 100) i");
   ASSERT_NE(first, nullptr);
   ExpectUsable(*connection_);  // buffers `first`
-  rowstore::RowBatch batch;
   size_t rows = 0;
-  absl::Status error;
-  while (true) {
-    batch.Clear(1);
-    absl::StatusOr<bool> more = first->Fill(batch, {.max_rows = 7});
-    if (!more.ok()) {
-      error = more.status();
-      break;
-    }
-    rows += batch.num_rows();
-    if (!*more) break;
-  }
+  absl::Status error = testing::FillUntilError(*first, 1, 7, &rows);
   EXPECT_EQ(rows, 49u);
   EXPECT_EQ(core::SqlStateOf(error), "22012") << error;
 }

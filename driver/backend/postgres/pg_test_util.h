@@ -100,6 +100,21 @@ struct QueryResult {
 };
 
 // Reads a cursor to its end.
+// Reads batches of `max_rows` rows until the cursor ends or fails. Returns
+// the failure (OK at a clean end); `rows` counts the rows delivered before it.
+inline absl::Status FillUntilError(backend::Cursor& cursor, size_t columns, size_t max_rows,
+                                   size_t* rows) {
+  rowstore::RowBatch batch;
+  *rows = 0;
+  while (true) {
+    batch.Clear(columns);
+    absl::StatusOr<bool> more = cursor.Fill(batch, {.max_rows = max_rows});
+    if (!more.ok()) return more.status();
+    *rows += batch.num_rows();
+    if (!*more) return absl::OkStatus();
+  }
+}
+
 inline absl::StatusOr<QueryResult> ReadAll(backend::Cursor& cursor,
                                            rowstore::BatchLimits limits = {}) {
   QueryResult result;
