@@ -17,6 +17,7 @@
 #   QF_BUILD_BENCHMARKS   ON|OFF (default ON, OFF for the sanitizer build)
 #   QF_JOBS=n             parallel jobs (default: number of cores)
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 build_dir="$(qf_build_dir)"
@@ -35,7 +36,7 @@ else
 fi
 if [[ -n "$opt_flags" ]]; then
   upper="$(tr '[:lower:]' '[:upper:]' <<<"$build_type")"
-  opt_args=(-DCMAKE_C_FLAGS_"$upper"="$opt_flags" -DCMAKE_CXX_FLAGS_"$upper"="$opt_flags")
+  opt_args=("-DCMAKE_C_FLAGS_$upper=$opt_flags" "-DCMAKE_CXX_FLAGS_$upper=$opt_flags")
 fi
 if [[ -n "${QF_WERROR:-}" ]]; then
   qf_truthy "$QF_WERROR" && werror=ON || werror=OFF

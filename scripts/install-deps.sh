@@ -7,6 +7,7 @@
 # Idempotent: when everything is installed it changes nothing (under CI=true it
 # still refreshes the package lists first).
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 check_only=0

@@ -10,12 +10,21 @@ QF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 QF_PYTHON="${QF_PYTHON:-/usr/bin/python3}"
 QF_PSQLODBC_SO="${QF_PSQLODBC_SO:-/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so}"
 
-# Debian packages the project needs.  Keep README's list in step with these.
+# Debian packages the project needs (used by install-deps.sh).
+# shellcheck disable=SC2034
 QF_BUILD_PACKAGES=(build-essential cmake pkg-config unixodbc unixodbc-dev libpq-dev
   libmongoc-dev libbson-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpqxx-dev clang-format)
+# shellcheck disable=SC2034
 QF_RUNTIME_PACKAGES=(odbc-postgresql postgresql python3-pyodbc python3-sqlalchemy
   python3-psycopg2 python3-pytest)
+
+# Tests, psqlODBC's wide-character conversions and Python's I/O need a UTF-8
+# locale; a bare environment (CI, cron, env -i) has only POSIX.  C.UTF-8 is
+# always present on Debian 12.
+if [[ "$(locale charmap 2>/dev/null)" != "UTF-8" ]]; then
+  export LC_ALL=C.UTF-8
+fi
 
 qf_say() { printf '%s\n' "$*"; }
 qf_step() { printf '\n==> %s\n' "$*"; }
@@ -55,7 +64,7 @@ qf_pg_bindir() {
     return
   fi
   local d
-  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  d="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   [[ -n "$d" && -x "$d/initdb" ]] ||
     qf_die "PostgreSQL server binaries not found under /usr/lib/postgresql (install Debian's 'postgresql': scripts/install-deps.sh)"
   printf '%s\n' "$d"
@@ -133,4 +142,7 @@ qf_sanitizer_env() {
   # Python and the tools around it do not free everything at exit: no leak check.
   printf 'export ASAN_OPTIONS=%q\n' "${QF_ASAN_OPTIONS:-detect_leaks=0:quarantine_size_mb=16:strict_string_checks=1:check_initialization_order=1}"
   printf 'export UBSAN_OPTIONS=%q\n' "${QF_UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+  # A sanitizer report goes to file descriptor 2 and the process exits at once:
+  # under pytest's default fd capture the report would vanish with it.
+  printf 'export PYTEST_ADDOPTS=%q\n' "--capture=sys${PYTEST_ADDOPTS:+ $PYTEST_ADDOPTS}"
 }

@@ -10,6 +10,7 @@
 # <build>/test-env/env.sh itself when QF_PG_PORT is not set.
 #   QF_REF_ROWS=n   another row count (default 100000)
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ -z "${QF_PG_PORT:-}" ]]; then

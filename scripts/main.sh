@@ -10,6 +10,7 @@
 #   QF_SKIP_BENCH=1    skip the fetch benchmark
 #   QF_BENCH_ARGS=...  extra arguments for fetch_bench (e.g. "--rows 100000")
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$QF_ROOT"
 

@@ -15,6 +15,7 @@
 # ini files point the [quietfetch] driver at <build>/driver/libquietfetch.so.
 # The caller stops the server: main.sh and test.sh do it from an EXIT trap.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BUILD_DIR="$(qf_build_dir)"
@@ -164,8 +165,8 @@ cmd_start() {
   rm -f "$tmp/pwfile"
   echo "include = 'quietfetch-test.conf'" >>"$tmp/data/postgresql.conf"
 
-  local port="" attempt
-  for attempt in 1 2 3 4 5; do
+  local port=""
+  for _ in 1 2 3 4 5; do
     port="${QF_PG_PORT_WANTED:-$(qf_free_port)}"
     cat >"$tmp/data/quietfetch-test.conf" <<EOF
 # Throwaway test server: loopback only, speed over durability.
@@ -231,8 +232,9 @@ cmd_stop() {
 }
 
 require_running() {
-  load_state && [[ -f "$ENV_DIR/env.sh" ]] && server_running "$QF_STATE_TMP/data" ||
+  if ! { load_state && [[ -f "$ENV_DIR/env.sh" ]] && server_running "$QF_STATE_TMP/data"; }; then
     qf_die "no test server running for $(rel "$BUILD_DIR") (scripts/pg.sh start)"
+  fi
 }
 
 cmd_env() {
