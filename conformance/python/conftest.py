@@ -59,7 +59,7 @@ def contract_problems():
         problems.append(
             "the pyodbc conformance tests need these environment variables, "
             "normally set by the project's test script (for a manual run: "
-            "`. .qf/odbc/env.sh`): " + ", ".join(missing)
+            "`. build/test-env/env.sh` (written by scripts/pg.sh start)): " + ", ".join(missing)
         )
     if pyodbc is None:
         problems.append(

@@ -14,7 +14,7 @@ psqlODBC's default configuration holds the whole result in memory (about
 a gigabyte; --limit-gb caps each child's address space so an oversized run
 fails cleanly instead of exhausting the machine.
 
-Usage (after ``. .qf/odbc/env.sh``):
+Usage (after ``. build/test-env/env.sh``, written by ``scripts/pg.sh start``):
     /usr/bin/python3 conformance/python/rss_report.py --rows 10000000
     /usr/bin/python3 conformance/python/rss_report.py --rows 1000000 --config psqlodbc
 """
@@ -120,7 +120,7 @@ def main():
 
     if not os.environ.get("ODBCINI"):
         print(
-            "note: ODBCINI is not set; run `. .qf/odbc/env.sh` first for the test DSNs",
+            "note: ODBCINI is not set; run `. build/test-env/env.sh` first for the test DSNs",
             file=sys.stderr,
         )
     chosen = args.config or list(configurations())

@@ -209,11 +209,16 @@ absl::Status DatetimeOverflow() {
                   "Datetime field overflow: the value does not fit the C date/time structure");
 }
 
+// Row-wise bound buffers may put lengths at unaligned addresses.
+void StoreLength(SQLLEN* where, SQLLEN value) { std::memcpy(where, &value, sizeof(value)); }
+
 void SetLength(const CellTarget& target, SQLLEN length) {
-  if (target.length != nullptr) *target.length = length;
+  if (target.length != nullptr) StoreLength(target.length, length);
   // With separate indicator and length buffers, a value that is not NULL
   // leaves 0 in the indicator.
-  if (target.indicator != nullptr && target.indicator != target.length) *target.indicator = 0;
+  if (target.indicator != nullptr && target.indicator != target.length) {
+    StoreLength(target.indicator, 0);
+  }
 }
 
 template <typename T>
@@ -1010,7 +1015,7 @@ absl::StatusOr<ConvertOutcome> WriteCell(const Cell& cell, LogicalType type,
     if (target.indicator == nullptr) {
       return SqlError(sqlstate::kIndicatorRequired, "Indicator variable required but not supplied");
     }
-    *target.indicator = SQL_NULL_DATA;
+    StoreLength(target.indicator, SQL_NULL_DATA);
     if (pieces != nullptr) pieces->started = true;
     return ConvertOutcome::kOk;
   }

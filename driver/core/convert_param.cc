@@ -336,7 +336,7 @@ absl::StatusOr<CValue> ReadCValue(SQLSMALLINT c_type, std::string_view data) {
     case SQL_C_WCHAR: {
       if (data.size() % 2 != 0) return InvalidLength();
       std::u16string units(data.size() / 2, u'\0');
-      std::memcpy(units.data(), data.data(), data.size());
+      if (!data.empty()) std::memcpy(units.data(), data.data(), data.size());
       value.text = Utf16ToUtf8(units.data(), units.size());
       return value;
     }

@@ -47,7 +47,6 @@ class Descriptor : public Handle {
     set_call_mutex(&connection_call_mutex(connection));
   }
 
-
   DescKind desc_kind() const { return kind_; }
   bool is_explicit() const { return explicit_; }
   Connection* connection() const { return connection_; }

@@ -23,7 +23,6 @@ class Environment : public Handle {
   Environment();
   ~Environment() override;
 
-
   absl::StatusOr<Connection*> AllocConnection();
   // Fails with HY010 while the connection is still connected.
   absl::Status FreeConnection(Connection* connection);

@@ -145,6 +145,13 @@ absl::Status MapTimeout(absl::Status status, SQLULEN query_timeout) {
                                " s): ", status.message()));
 }
 
+// Copies a possibly unaligned SQLLEN into `out`; null stays null.
+const SQLLEN* ReadLength(const SQLLEN* source, SQLLEN* out) {
+  if (source == nullptr) return nullptr;
+  std::memcpy(out, source, sizeof(SQLLEN));
+  return out;
+}
+
 absl::Status InvalidCursorState(std::string_view why) {
   return SqlError(sqlstate::kInvalidCursorState, why);
 }
@@ -327,8 +334,14 @@ absl::Status Statement::CollectParams(size_t set, bool* needs_data) {
                            : set * apd_->bind_type;
     size_t ind_step =
         apd_->bind_type == SQL_PARAM_BIND_BY_COLUMN ? set * sizeof(SQLLEN) : set * apd_->bind_type;
-    const SQLLEN* indicator = Offset(app->indicator_ptr, apd_->bind_offset_ptr, ind_step);
-    const SQLLEN* octets = Offset(app->octet_length_ptr, apd_->bind_offset_ptr, ind_step);
+    // Row-wise binding may pack rows so that lengths sit at unaligned
+    // addresses (pyodbc's fast_executemany does): copy them out.
+    SQLLEN indicator_value = 0;
+    SQLLEN octets_value = 0;
+    const SQLLEN* indicator =
+        ReadLength(Offset(app->indicator_ptr, apd_->bind_offset_ptr, ind_step), &indicator_value);
+    const SQLLEN* octets =
+        ReadLength(Offset(app->octet_length_ptr, apd_->bind_offset_ptr, ind_step), &octets_value);
     const void* data = Offset(static_cast<char*>(app->data_ptr), apd_->bind_offset_ptr, data_step);
     if (octets != nullptr &&
         (*octets == SQL_DATA_AT_EXEC || *octets <= SQL_LEN_DATA_AT_EXEC_OFFSET)) {
