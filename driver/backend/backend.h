@@ -113,6 +113,18 @@ class Cursor {
   virtual absl::Status Close() = 0;
 };
 
+// Runs a result to its end, discarding any rows: for statements executed for
+// their effect (DML without a result set, SET).
+inline absl::Status DrainCursor(Cursor& cursor, const rowstore::BatchLimits& limits) {
+  rowstore::RowBatch scratch;
+  while (true) {
+    scratch.Clear(cursor.columns().size());
+    absl::StatusOr<bool> more = cursor.Fill(scratch, limits);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+  }
+}
+
 // What the server says about a statement before it runs (for SQLPrepare +
 // SQLNumResultCols/SQLDescribeCol before SQLExecute).
 struct StatementDescription {

@@ -131,12 +131,7 @@ absl::Status Connection::ApplyStatementTimeout(SQLULEN seconds) {
   QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, Backend());
   std::string sql = absl::StrCat("SET statement_timeout = ", seconds * 1000);
   QF_ASSIGN_OR_RETURN(auto cursor, backend->Execute(sql, {}));
-  rowstore::RowBatch scratch;
-  scratch.Clear(0);
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool more, cursor->Fill(scratch, config_.limits));
-    if (!more) break;
-  }
+  QF_RETURN_IF_ERROR(backend::DrainCursor(*cursor, config_.limits));
   applied_timeout_ = static_cast<int64_t>(seconds);
   return absl::OkStatus();
 }

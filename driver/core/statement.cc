@@ -103,6 +103,12 @@ SQLSMALLINT DefaultCTypeForSql(SQLSMALLINT sql_type) {
   }
 }
 
+// The C type of a bound parameter, SQL_C_DEFAULT resolved from its SQL type.
+SQLSMALLINT ParamCType(const DescRecord& app, const DescRecord& imp) {
+  return app.concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp.concise_type)
+                                           : app.concise_type;
+}
+
 template <typename T>
 T* Offset(T* base, SQLLEN* offset_ptr, size_t extra) {
   if (base == nullptr) return nullptr;
@@ -325,8 +331,7 @@ absl::Status Statement::CollectParams(size_t set, bool* needs_data) {
                       absl::StrCat("the statement has ", count, " parameter markers but parameter ",
                                    i, " is not bound (SQLBindParameter)"));
     }
-    SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
-                                                            : app->concise_type;
+    SQLSMALLINT c_type = ParamCType(*app, *imp);
     SQLLEN element = FixedCTypeSize(c_type);
     if (element == 0) element = app->octet_length;
     size_t data_step = apd_->bind_type == SQL_PARAM_BIND_BY_COLUMN
@@ -377,8 +382,7 @@ absl::StatusOr<Outcome> Statement::ParamData(SQLPOINTER* value) {
     SQLUSMALLINT number = dae_params_[dae_index_];
     const DescRecord* app = apd_->Find(number);
     const DescRecord* imp = ipd_.Find(number);
-    SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
-                                                            : app->concise_type;
+    SQLSMALLINT c_type = ParamCType(*app, *imp);
     absl::StatusOr<backend::Param> param =
         ReadParamBytes(c_type, imp->concise_type, dae_buffer_, dae_is_null_);
     if (!param.ok()) {
@@ -413,8 +417,7 @@ absl::Status Statement::PutData(SQLPOINTER data, SQLLEN length) {
   }
   const DescRecord* app = apd_->Find(dae_params_[dae_index_]);
   const DescRecord* imp = ipd_.Find(dae_params_[dae_index_]);
-  SQLSMALLINT c_type = app->concise_type == SQL_C_DEFAULT ? DefaultCTypeForSql(imp->concise_type)
-                                                          : app->concise_type;
+  SQLSMALLINT c_type = ParamCType(*app, *imp);
   if (length == SQL_NULL_DATA) {
     if (dae_put_started_) {
       return SequenceError("SQL_NULL_DATA after data was already sent for this parameter");
@@ -464,14 +467,8 @@ absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor) {
   state_ = State::kExecuted;
   if (cursor->columns().empty()) {
     // No result set: run the statement to completion for its row count.
-    rowstore::RowBatch scratch;
-    scratch.Clear(0);
-    while (true) {
-      absl::StatusOr<bool> more = cursor->Fill(scratch, connection_->config().limits);
-      if (!more.ok()) return MapTimeout(more.status(), query_timeout_);
-      if (!*more) break;
-      scratch.Clear(0);
-    }
+    QF_RETURN_IF_ERROR(
+        MapTimeout(backend::DrainCursor(*cursor, connection_->config().limits), query_timeout_));
     row_count_ = cursor->rows_affected();
     return absl::OkStatus();
   }
@@ -509,16 +506,11 @@ absl::StatusOr<backend::ColumnInfo> Statement::DescribeParam(SQLUSMALLINT number
   if (!prepared_described_) {
     QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
     QF_ASSIGN_OR_RETURN(backend::StatementDescription description, backend->Describe(sql_));
+    // Keep the description only for a prepared statement: an executed one
+    // reports its columns from the open result.
     if (state_ == State::kPrepared) prepared_columns_ = std::move(description.columns);
     prepared_parameter_types_ = std::move(description.parameter_types);
     prepared_described_ = state_ == State::kPrepared;
-    if (!prepared_described_) {
-      backend::ColumnInfo param;
-      param.type = number <= prepared_parameter_types_.size()
-                       ? prepared_parameter_types_[number - 1]
-                       : backend::LogicalType::kUnknown;
-      return param;
-    }
   }
   backend::ColumnInfo param;
   param.type = number <= prepared_parameter_types_.size() ? prepared_parameter_types_[number - 1]
@@ -721,8 +713,19 @@ absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
     }
     if (!*has_row) break;
     ++rows_returned_;
-    SQLUSMALLINT row_status = WriteBoundRow(i);
-    if (row_status == SQL_ROW_ERROR) row_errors = true;
+    absl::Status row_error;
+    SQLUSMALLINT row_status = WriteBoundRow(i, &row_error);
+    if (row_status == SQL_ROW_ERROR) {
+      // A single-row fetch whose row failed is an error; in a rowset the row
+      // is marked and the error becomes a diagnostic record.
+      if (array_size == 1) {
+        if (status != nullptr) status[0] = SQL_ROW_ERROR;
+        if (ird_.rows_processed_ptr != nullptr) *ird_.rows_processed_ptr = 1;
+        return row_error;
+      }
+      diag().AddError(row_error);
+      row_errors = true;
+    }
     if (status != nullptr) status[i] = row_status;
     ++fetched;
   }
@@ -734,24 +737,13 @@ absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
     if (exhausted_ && cursor_ != nullptr) row_count_ = cursor_->rows_affected();
     return row_errors ? absl::StatusOr<Outcome>(Outcome::kOk) : Outcome::kNoData;
   }
-  if (row_errors && array_size == 1) {
-    // A single-row fetch whose row failed is an error (its record is in diag).
-    const auto& records = diag().records();
-    for (const auto& record : records) {
-      if (!record.sqlstate.starts_with("01")) {
-        absl::Status status_out = SqlError(record.sqlstate, record.message.substr(13));
-        diag().Clear();
-        return status_out;
-      }
-    }
-  }
   // With array fetches, keep the last row current for SQLGetData only if the
   // rowset is a single row (SQL_GD_BLOCK is not supported).
   if (array_size > 1) on_row_ = false;
   return Outcome::kOk;
 }
 
-SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index) {
+SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index, absl::Status* row_error) {
   SQLUSMALLINT row_status = SQL_ROW_SUCCESS;
   const bool by_column = ard_->bind_type == SQL_BIND_BY_COLUMN;
   for (const BoundColumn& bound : bound_) {
@@ -770,7 +762,7 @@ SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index) {
     absl::StatusOr<ConvertOutcome> outcome =
         WriteCell(batch_.at(row_, bound.index), bound.type, target, nullptr);
     if (!outcome.ok()) {
-      diag().AddError(outcome.status());
+      if (row_error->ok()) *row_error = outcome.status();
       row_status = SQL_ROW_ERROR;
       continue;
     }

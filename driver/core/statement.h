@@ -97,8 +97,9 @@ class Statement : public Handle {
   // Moves to the next row, refilling the batch when it is used up.
   absl::StatusOr<bool> NextRow();
   // Copies the current row into the bound buffers of rowset row
-  // `rowset_index`; returns its SQL_ROW_* status (errors go to diag).
-  SQLUSMALLINT WriteBoundRow(size_t rowset_index);
+  // `rowset_index`; returns its SQL_ROW_* status. The first cell error goes
+  // to `row_error`, warnings to diag.
+  SQLUSMALLINT WriteBoundRow(size_t rowset_index, absl::Status* row_error);
   void ResetCursorState();
   absl::StatusOr<int> ParamCount();
   // The result columns: of the open result, or described from the server

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <chrono>
 
 #include <cstdlib>
 #include <cstring>
@@ -100,19 +101,23 @@ struct QueryResult {
 };
 
 // Reads a cursor to its end.
-// Reads batches of `max_rows` rows until the cursor ends or fails. Returns
-// the failure (OK at a clean end); `rows` counts the rows delivered before it.
+// Reads batches of `max_rows` rows until the cursor ends or fails, or
+// `limit` passes (then DeadlineExceeded). Returns the failure (OK at a clean
+// end); `rows` counts the rows delivered before it.
 inline absl::Status FillUntilError(backend::Cursor& cursor, size_t columns, size_t max_rows,
-                                   size_t* rows) {
+                                   size_t* rows,
+                                   std::chrono::seconds limit = std::chrono::seconds(600)) {
   rowstore::RowBatch batch;
   *rows = 0;
-  while (true) {
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < limit) {
     batch.Clear(columns);
     absl::StatusOr<bool> more = cursor.Fill(batch, {.max_rows = max_rows});
     if (!more.ok()) return more.status();
     *rows += batch.num_rows();
     if (!*more) return absl::OkStatus();
   }
+  return absl::DeadlineExceededError("the cursor was still delivering rows");
 }
 
 inline absl::StatusOr<QueryResult> ReadAll(backend::Cursor& cursor,
