@@ -29,6 +29,7 @@ Connection::Connection(Environment* environment) : Handle(kKind), environment_(e
 }
 
 Connection::~Connection() {
+  EndUnitWindow(gc::EndReason::kDisconnect);
   statements_.clear();
   descriptors_.clear();
 }
@@ -45,6 +46,12 @@ absl::Status Connection::Open(ConnectionConfig config) {
   if (txn_isolation_set_) QF_RETURN_IF_ERROR(backend->SetIsolationLevel(txn_isolation_));
   backend_ = std::move(backend);
   config_ = std::move(config);
+  if (config_.gc.kind != gc::PolicyKind::kOff) {
+    gc_policy_ = gc::MakePolicy(config_.gc);
+    if (config_.gc.scope == gc::Scope::kUnitOfWork) {
+      unit_window_ = std::make_unique<gc::Window>(gc_policy_);
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -73,6 +80,9 @@ absl::Status Connection::Disconnect() {
   statements_.clear();
   descriptors_.clear();
   backend_.reset();
+  EndUnitWindow(gc::EndReason::kDisconnect);
+  unit_window_.reset();
+  gc_policy_.reset();
   return absl::OkStatus();
 }
 
@@ -123,7 +133,10 @@ absl::Status Connection::EndTransaction(SQLSMALLINT completion_type) {
   }
   // A rollback undoes a SET made inside the transaction.
   if (completion_type == SQL_ROLLBACK) applied_timeout_ = -1;
-  return completion_type == SQL_COMMIT ? backend_->Commit() : backend_->Rollback();
+  absl::Status ended = completion_type == SQL_COMMIT ? backend_->Commit() : backend_->Rollback();
+  // The unit of work is over whether or not the server accepted its end.
+  EndUnitWindow(gc::EndReason::kEndTransaction);
+  return ended;
 }
 
 absl::Status Connection::ApplyStatementTimeout(SQLULEN seconds) {
@@ -152,6 +165,8 @@ absl::Status Connection::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQ
           }
         }
         QF_RETURN_IF_ERROR(backend_->SetAutocommit(on));
+        // Switching autocommit on commits: the unit of work ends.
+        if (on) EndUnitWindow(gc::EndReason::kEndTransaction);
       }
       autocommit_ = on;
       return absl::OkStatus();

@@ -17,6 +17,7 @@
 #include "driver/backend/backend.h"
 #include "driver/core/connection_string.h"
 #include "driver/core/handle.h"
+#include "gc-policy/window.h"
 
 namespace quietfetch::core {
 
@@ -65,6 +66,16 @@ class Connection : public Handle {
   // the value changes.
   absl::Status ApplyStatementTimeout(SQLULEN seconds);
 
+  // The collector policy (gc-policy): null when GcPolicy=off. With
+  // GcWindow=unit the connection owns the window of its unit of work, which
+  // outlives the cursors (ORMs build their objects after closing them) and
+  // ends at SQLEndTran, disconnect, or the next statement in autocommit mode.
+  const std::shared_ptr<const gc::Policy>& gc_policy() const { return gc_policy_; }
+  gc::Window* unit_window() { return unit_window_.get(); }
+  void EndUnitWindow(gc::EndReason reason) {
+    if (unit_window_ != nullptr) unit_window_->End(reason);
+  }
+
  private:
   absl::Status Open(ConnectionConfig config);
 
@@ -87,6 +98,9 @@ class Connection : public Handle {
   // statement_timeout in effect on the server, in seconds; -1 when unknown
   // (a rollback may have undone our SET).
   int64_t applied_timeout_ = 0;
+
+  std::shared_ptr<const gc::Policy> gc_policy_;
+  std::unique_ptr<gc::Window> unit_window_;
 };
 
 }  // namespace quietfetch::core

@@ -34,6 +34,16 @@ absl::StatusOr<int64_t> ParsePositive(std::string_view key, const std::string& v
   return out;
 }
 
+// CPython stores thresholds in a C int.
+constexpr int64_t kMaxGcThreshold = 2'000'000'000;
+
+absl::Status GcValueError(std::string_view key, const std::string& value,
+                          const absl::Status& parse) {
+  return SqlError(sqlstate::kInvalidAttributeValue,
+                  absl::StrCat("invalid value '", value, "' for keyword ", std::string(key), ": ",
+                               std::string(parse.message())));
+}
+
 const std::vector<Keyword>& Keywords() {
   static const std::vector<Keyword> kKeywords = {
       {{"DSN"},
@@ -117,6 +127,59 @@ const std::vector<Keyword>& Keywords() {
        [](ConnectionConfig& c, const std::string& v) -> absl::Status {
          QF_ASSIGN_OR_RETURN(int64_t n, ParsePositive("MaxVarcharSize", v, 1));
          c.max_varchar = static_cast<SQLULEN>(std::min<int64_t>(n, 1073741823));
+         return absl::OkStatus();
+       }},
+      // The collector policy (gc-policy/policy.h): what a bulk fetch does to
+      // the host's garbage collector, and for how long.
+      {{"GcPolicy"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         auto kind = gc::ParsePolicyKind(v);
+         if (!kind.ok()) return GcValueError("GcPolicy", v, kind.status());
+         c.gc.kind = *kind;
+         return absl::OkStatus();
+       }},
+      {{"GcThreshold"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         if (absl::EqualsIgnoreCase(ToAbsl(v), "auto")) {
+           c.gc.threshold = 0;
+           return absl::OkStatus();
+         }
+         QF_ASSIGN_OR_RETURN(int64_t n, ParsePositive("GcThreshold (or auto)", v, 1));
+         c.gc.threshold = std::min<int64_t>(n, kMaxGcThreshold);
+         return absl::OkStatus();
+       }},
+      {{"GcMaxThreshold"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         QF_ASSIGN_OR_RETURN(int64_t n, ParsePositive("GcMaxThreshold", v, 1));
+         c.gc.max_threshold = std::min<int64_t>(n, kMaxGcThreshold);
+         return absl::OkStatus();
+       }},
+      {{"GcBulkRows"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         QF_ASSIGN_OR_RETURN(c.gc.bulk_rows, ParsePositive("GcBulkRows", v, 1));
+         return absl::OkStatus();
+       }},
+      {{"GcWindow"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         auto scope = gc::ParseScope(v);
+         if (!scope.ok()) return GcValueError("GcWindow", v, scope.status());
+         c.gc.scope = *scope;
+         return absl::OkStatus();
+       }},
+      {{"GcMaxRows"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         QF_ASSIGN_OR_RETURN(c.gc.max_rows, ParsePositive("GcMaxRows", v, 1));
+         return absl::OkStatus();
+       }},
+      {{"GcMaxSeconds"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         QF_ASSIGN_OR_RETURN(int64_t n, ParsePositive("GcMaxSeconds", v, 1));
+         c.gc.max_duration = absl::Seconds(std::min<int64_t>(n, 86400 * 365));
+         return absl::OkStatus();
+       }},
+      {{"GcTrace"},
+       [](ConnectionConfig& c, const std::string& v) {
+         c.gc.trace = v;
          return absl::OkStatus();
        }},
   };

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "driver/backend/backend.h"
 #include "driver/rowstore/row_batch.h"
+#include "gc-policy/policy.h"
 
 namespace quietfetch::core {
 
@@ -29,6 +30,7 @@ struct ConnectionConfig {
   backend::ConnectionSettings backend;
   rowstore::BatchLimits limits;
   SQLULEN max_varchar = 65535;  // column size reported for text without a length
+  gc::PolicyConfig gc;          // the collector policy (Gc* keywords)
   // Every keyword as given (for SQLDriverConnect's output string).
   KeyValues given;
 };

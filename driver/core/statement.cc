@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "driver/core/buffered_result.h"
 #include "driver/core/connection.h"
 #include "driver/core/status.h"
 #include "driver/core/unicode.h"
@@ -182,6 +183,30 @@ Statement::Statement(Connection* connection)
 
 Statement::~Statement() {
   if (cursor_ != nullptr) (void)cursor_->Close();
+  EndStatementWindow(gc::EndReason::kStatementClosed);
+}
+
+void Statement::CountFetchedRows(int64_t rows) {
+  const auto& policy = connection_->gc_policy();
+  if (policy == nullptr) return;
+  gc_result_rows_ += rows;
+  gc::Window* window = connection_->unit_window();
+  if (window == nullptr) {
+    if (statement_window_ == nullptr) {
+      if (gc_result_rows_ < policy->config().bulk_rows) return;
+      statement_window_ = std::make_unique<gc::Window>(policy);
+    }
+    window = statement_window_.get();
+  }
+  if (window->open()) {
+    window->AddRows(rows);
+  } else if (gc_result_rows_ >= policy->config().bulk_rows) {
+    window->Open(gc_result_rows_);
+  }
+}
+
+void Statement::EndStatementWindow(gc::EndReason reason) {
+  if (statement_window_ != nullptr) statement_window_->End(reason);
 }
 
 SQLULEN Statement::max_varchar() const { return connection_->config().max_varchar; }
@@ -197,6 +222,8 @@ void Statement::ResetCursorState() {
   on_row_ = false;
   exhausted_ = false;
   rows_returned_ = 0;
+  gc_result_rows_ = 0;
+  count_known_ = false;
   pieces_.Reset();
   pieces_column_ = 0;
 }
@@ -249,6 +276,10 @@ absl::StatusOr<int> Statement::ParamCount() {
 }
 
 absl::StatusOr<Outcome> Statement::Run() {
+  // In autocommit mode every statement is its own unit of work, so the next
+  // one ends the window the previous bulk result opened.
+  if (connection_->autocommit()) connection_->EndUnitWindow(gc::EndReason::kNextStatement);
+  EndStatementWindow(gc::EndReason::kStatementClosed);
   size_t sets = apd_->array_size == 0 ? 1 : apd_->array_size;
   if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = 0;
   row_count_ = -1;
@@ -472,6 +503,13 @@ absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor) {
     row_count_ = cursor->rows_affected();
     return absl::OkStatus();
   }
+  if (IsRowChangingStatement(sql_)) {
+    // DML ... RETURNING: applications read SQLRowCount right after execute.
+    auto buffered = BufferedResult::ReadAll(std::move(cursor), connection_->config().limits);
+    if (!buffered.ok()) return MapTimeout(buffered.status(), query_timeout_);
+    cursor = std::move(*buffered);
+    count_known_ = true;
+  }
   cursor_ = std::move(cursor);
   columns_ = &cursor_->columns();
   batch_.Clear(columns_->size());
@@ -560,7 +598,9 @@ absl::StatusOr<SQLLEN> Statement::RowCount() {
   if (state_ != State::kExecuted) {
     return SequenceError("SQLRowCount needs an executed statement");
   }
-  if (cursor_ != nullptr) return exhausted_ ? cursor_->rows_affected() : SQLLEN{-1};
+  if (cursor_ != nullptr) {
+    return exhausted_ || count_known_ ? cursor_->rows_affected() : SQLLEN{-1};
+  }
   return row_count_;
 }
 
@@ -651,6 +691,7 @@ absl::StatusOr<bool> Statement::NextRow() {
       return MapTimeout(more.status(), query_timeout_);
     }
     exhausted_ = !*more;
+    CountFetchedRows(static_cast<int64_t>(batch_.num_rows()));
   }
   row_ = next_row_++;
   on_row_ = true;
@@ -864,6 +905,7 @@ absl::Status Statement::CloseCursor(bool must_be_open) {
   }
   absl::Status closed = cursor_->Close();
   ResetCursorState();
+  EndStatementWindow(gc::EndReason::kStatementClosed);
   state_ = prepared_ ? State::kPrepared : State::kAllocated;
   // A failure to cancel the rest of a result leaves nothing for the
   // application to act on, except a dead connection, which the next call

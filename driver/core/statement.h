@@ -23,6 +23,7 @@
 #include "driver/core/descriptor.h"
 #include "driver/core/handle.h"
 #include "driver/rowstore/row_batch.h"
+#include "gc-policy/window.h"
 
 namespace quietfetch::core {
 
@@ -166,6 +167,15 @@ class Statement : public Handle {
   SQLULEN concurrency_ = SQL_CONCUR_READ_ONLY;
   SQLULEN metadata_id_ = SQL_FALSE;
   SQLULEN rows_returned_ = 0;  // for SQL_ATTR_MAX_ROWS
+  bool count_known_ = false;   // the result was buffered: SQLRowCount is known
+
+  // gc-policy: rows fetched by the current result, which opens the
+  // collector window once it reaches the policy's bulk row count; the window
+  // is the connection's (unit of work) or this statement's own.
+  void CountFetchedRows(int64_t rows);
+  void EndStatementWindow(gc::EndReason reason);
+  int64_t gc_result_rows_ = 0;
+  std::unique_ptr<gc::Window> statement_window_;
 };
 
 }  // namespace quietfetch::core

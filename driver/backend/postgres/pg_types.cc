@@ -13,7 +13,7 @@ using K = ValueKind;
 constexpr std::array kBuiltinTypes = std::to_array<TypeInfo>({
     {16, "bool", K::kBool},
     {17, "bytea", K::kBytes},
-    {18, "char", K::kText},
+    {18, "char", K::kChar},
     {19, "name", K::kText},
     {20, "int8", K::kInt8},
     {21, "int2", K::kInt2},
@@ -153,6 +153,7 @@ backend::LogicalType LogicalTypeOf(ValueKind kind) {
     case K::kNumeric:
       return L::kNumeric;
     case K::kText:
+    case K::kChar:
       return L::kText;
     case K::kBytes:
       return L::kBytes;

@@ -25,7 +25,8 @@ enum class ValueKind : uint8_t {
   kFloat4,
   kFloat8,
   kNumeric,
-  kText,  // also json text in text mode, enums, xml, name, "char", bpchar
+  kText,  // also json text in text mode, enums, xml, name, bpchar
+  kChar,  // "char": one byte, where the byte 0 is the empty string
   kBytes,
   kDate,
   kTime,

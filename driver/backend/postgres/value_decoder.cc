@@ -378,6 +378,10 @@ DecodeResult DecodeBinary(ValueKind kind, const char* data, size_t size,
     }
     case ValueKind::kNumeric:
       return NumericToText(data, size, batch);
+    case ValueKind::kChar:
+      // The server's text form of the byte 0 is '', not a NUL character.
+      batch.AppendBytes(data, size == 1 && data[0] == 0 ? 0 : size);
+      return R::kOk;
     case ValueKind::kText:
     case ValueKind::kBytes:
     case ValueKind::kJson:
@@ -457,6 +461,7 @@ DecodeResult DecodeText(ValueKind kind, const char* data, size_t size, RowBatch&
       batch.AppendBytes(data, size);
       return R::kOk;
     case ValueKind::kText:
+    case ValueKind::kChar:
     case ValueKind::kJson:
     case ValueKind::kJsonb:
     case ValueKind::kUnknownText:

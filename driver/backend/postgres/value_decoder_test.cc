@@ -123,8 +123,10 @@ TEST_F(DecoderTest, BinaryText) {
   EXPECT_EQ(Bytes(), "h\xc3\xa9llo");
   ASSERT_EQ(Binary(ValueKind::kText, "6162202020"), DecodeResult::kOk);  // bpchar(5)
   EXPECT_EQ(Bytes(), "ab   ");
-  ASSERT_EQ(Binary(ValueKind::kText, "78"), DecodeResult::kOk);  // "char"
+  ASSERT_EQ(Binary(ValueKind::kChar, "78"), DecodeResult::kOk);  // "char"
   EXPECT_EQ(Bytes(), "x");
+  ASSERT_EQ(Binary(ValueKind::kChar, "00"), DecodeResult::kOk);  // ''::"char"
+  EXPECT_EQ(Bytes(), "");
   ASSERT_EQ(Binary(ValueKind::kText, "70675f636c617373"), DecodeResult::kOk);  // name
   EXPECT_EQ(Bytes(), "pg_class");
   ASSERT_EQ(Binary(ValueKind::kText, "3c613e623c2f613e"), DecodeResult::kOk);  // xml
