@@ -57,6 +57,52 @@ TEST(ResolveConfigTest, BadValuesAreRejected) {
   EXPECT_EQ(SqlStateOf(ResolveConfig({{"SSLMode", "maybe"}}, NoDsn).status()), "HY024");
 }
 
+TEST(ResolveConfigTest, CollectorPolicyKeywords) {
+  auto defaults = ResolveConfig({}, NoDsn);
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->gc.kind, gc::PolicyKind::kRaise);
+  EXPECT_EQ(defaults->gc.threshold, 0);  // auto
+  EXPECT_EQ(defaults->gc.scope, gc::Scope::kUnitOfWork);
+
+  auto config = ResolveConfig({{"gcpolicy", "SUSPEND"},
+                               {"GcThreshold", "50000"},
+                               {"GcMaxThreshold", "900000"},
+                               {"GcBulkRows", "10"},
+                               {"GcWindow", "statement"},
+                               {"GcMaxRows", "2000"},
+                               {"GcMaxSeconds", "5"},
+                               {"GcTrace", "/tmp/trace.jsonl"}},
+                              NoDsn);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->gc.kind, gc::PolicyKind::kSuspend);
+  EXPECT_EQ(config->gc.threshold, 50000);
+  EXPECT_EQ(config->gc.max_threshold, 900000);
+  EXPECT_EQ(config->gc.bulk_rows, 10);
+  EXPECT_EQ(config->gc.scope, gc::Scope::kStatement);
+  EXPECT_EQ(config->gc.max_rows, 2000);
+  EXPECT_EQ(config->gc.max_duration, absl::Seconds(5));
+  EXPECT_EQ(config->gc.trace, "/tmp/trace.jsonl");
+
+  auto automatic = ResolveConfig({{"GcThreshold", "Auto"}, {"GcPolicy", "off"}}, NoDsn);
+  ASSERT_TRUE(automatic.ok());
+  EXPECT_EQ(automatic->gc.threshold, 0);
+  EXPECT_EQ(automatic->gc.kind, gc::PolicyKind::kOff);
+}
+
+TEST(ResolveConfigTest, BadCollectorPolicyValuesNameTheKeyword) {
+  for (const auto& [key, value] : KeyValues{{"GcPolicy", "sometimes"},
+                                            {"GcThreshold", "-1"},
+                                            {"GcBulkRows", "0"},
+                                            {"GcWindow", "forever"},
+                                            {"GcMaxSeconds", "soon"}}) {
+    auto config = ResolveConfig({{key, value}}, NoDsn);
+    ASSERT_FALSE(config.ok()) << key;
+    EXPECT_EQ(SqlStateOf(config.status()), "HY024") << key;
+    EXPECT_NE(config.status().message().find(key), absl::string_view::npos)
+        << config.status().message();
+  }
+}
+
 TEST(ResolveConfigTest, ConnectionStringOverridesDsn) {
   auto read_dsn = [](std::string_view dsn) -> KeyValues {
     EXPECT_EQ(dsn, "mydsn");
