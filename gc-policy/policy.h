@@ -67,8 +67,8 @@ std::string_view ScopeName(Scope scope);
 absl::StatusOr<PolicyConfig> ParsePolicyConfig(std::string_view text);
 
 struct Progress {
-  int64_t rows_in_flight = 0;     // rows fetched by all open windows
-  absl::Duration elapsed;         // since the first window of the nest opened
+  int64_t rows_in_flight = 0;  // rows fetched by all open windows
+  absl::Duration elapsed;      // since the first window of the nest opened
 };
 
 class Policy {

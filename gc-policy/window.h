@@ -41,16 +41,16 @@ std::string_view EndReasonName(EndReason reason);
 
 struct WindowStats {
   std::string policy;
-  int64_t rows = 0;            // rows fetched while this window was open
+  int64_t rows = 0;  // rows fetched while this window was open
   absl::Duration duration;
-  int64_t collections = -1;    // collections that ran while it was open; -1 unknown
-  Settings before;             // collector when this window opened
-  Settings during;             // what the manager held while it was open (last target)
-  Settings after;              // collector once it ended
-  bool touched = false;        // this window could reach the collector (thread state)
-  bool first = false;          // it opened the nest (saved the settings)
-  bool restored = false;       // its end restored the saved settings
-  bool left_alone = false;     // the application had changed settings; left as set
+  int64_t collections = -1;  // collections that ran while it was open; -1 unknown
+  Settings before;           // collector when this window opened
+  Settings during;           // what the manager held while it was open (last target)
+  Settings after;            // collector once it ended
+  bool touched = false;      // this window could reach the collector (thread state)
+  bool first = false;        // it opened the nest (saved the settings)
+  bool restored = false;     // its end restored the saved settings
+  bool left_alone = false;   // the application had changed settings; left as set
   EndReason reason = EndReason::kExplicit;
 };
 
@@ -99,17 +99,17 @@ class Window {
 };
 
 struct ProcessStats {
-  std::string collector;           // name of the collector last used
+  std::string collector;  // name of the collector last used
   int64_t windows_opened = 0;
   int64_t windows_open = 0;
-  int64_t nests = 0;               // times settings were saved (first windows)
-  int64_t writes = 0;              // collector writes (apply, re-target, restore)
+  int64_t nests = 0;   // times settings were saved (first windows)
+  int64_t writes = 0;  // collector writes (apply, re-target, restore)
   int64_t restores = 0;
-  int64_t left_alone = 0;          // restores skipped because the app changed a value
-  int64_t collector_entries = 0;   // Enter() calls: 0 means the collector was never touched
-  int64_t untouchable = 0;         // windows on threads that could not enter the collector
+  int64_t left_alone = 0;         // restores skipped because the app changed a value
+  int64_t collector_entries = 0;  // Enter() calls: 0 means the collector was never touched
+  int64_t untouchable = 0;        // windows on threads that could not enter the collector
   int64_t collections_in_windows = 0;
-  int64_t capped = 0;              // nests ended by max_duration
+  int64_t capped = 0;  // nests ended by max_duration
   bool hook_installed = false;
 };
 ProcessStats GetProcessStats();

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gcscen  # noqa: E402  (needs the path above)
@@ -28,8 +29,14 @@ def contract_problems():
             "scripts/pg.sh start): " + ", ".join(missing)
         )
     elif not os.path.exists(os.environ["QF_DRIVER_PATH"]):
-        problems.append(f"QF_DRIVER_PATH={os.environ['QF_DRIVER_PATH']} does not exist (is the driver built?)")
-    absent = [name for name in ("pyodbc", "psycopg2", "sqlalchemy") if importlib.util.find_spec(name) is None]
+        problems.append(
+            f"QF_DRIVER_PATH={os.environ['QF_DRIVER_PATH']} does not exist (is the driver built?)"
+        )
+    absent = [
+        name
+        for name in ("pyodbc", "psycopg2", "sqlalchemy")
+        if importlib.util.find_spec(name) is None
+    ]
     if absent:
         problems.append(
             f"{sys.executable} cannot import {', '.join(absent)}; run the tests with Debian's "

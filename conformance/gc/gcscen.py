@@ -62,11 +62,6 @@ def missing_environment():
     return [name for name in ENV_VARS if not os.environ.get(name)]
 
 
-def sanitized():
-    """True when the ASan runtime is preloaded (scripts/test.sh sanitizer run)."""
-    return "libasan" in os.environ.get("LD_PRELOAD", "")
-
-
 # --------------------------------------------------------------------------
 # Parent side
 # --------------------------------------------------------------------------
@@ -1067,7 +1062,8 @@ def mixed_policies(original=ORIGINAL, first="raise", second="suspend"):
 def main(argv):
     if len(argv) not in (2, 3) or argv[1] not in SCENARIOS:
         sys.stderr.write(
-            f"usage: {argv[0]} SCENARIO ['JSON params']\nscenarios: {', '.join(sorted(SCENARIOS))}\n"
+            f"usage: {argv[0]} SCENARIO ['JSON params']\n"
+            f"scenarios: {', '.join(sorted(SCENARIOS))}\n"
         )
         return 2
     params = json.loads(argv[2]) if len(argv) == 3 else {}

@@ -28,6 +28,7 @@ import os
 import statistics
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gcscen  # noqa: E402
@@ -38,9 +39,11 @@ def configurations():
     psql = os.environ["QF_PSQL_DSN"]
     return [
         ("a", "quietfetch, default policy", {"target": "odbc", "dsn": quietfetch}),
-        ("b", "quietfetch, GcPolicy=off", {"target": "odbc", "dsn": quietfetch, "odbc": {"GcPolicy": "off"}}),
+        ("b", "quietfetch, GcPolicy=off",
+         {"target": "odbc", "dsn": quietfetch, "odbc": {"GcPolicy": "off"}}),
         ("c", "psqlODBC", {"target": "odbc", "dsn": psql}),
-        ("d", "psqlODBC + gc.set_threshold(50_000) by hand", {"target": "odbc", "dsn": psql, "manual_threshold0": 50_000}),
+        ("d", "psqlODBC + gc.set_threshold(50_000) by hand",
+         {"target": "odbc", "dsn": psql, "manual_threshold0": 50_000}),
         ("e", "psycopg2 (postgresql+psycopg2)", {"target": "psycopg2"}),
     ]
 
@@ -52,7 +55,8 @@ def median(values):
 def run_configuration(params, runs, timeout):
     reports, failures = [], []
     for _ in range(runs):
-        result = gcscen.run_child("reference", timeout=timeout, original=None, stats=False, **params)
+        result = gcscen.run_child("reference", timeout=timeout, original=None, stats=False,
+                                  **params)
         if result.returncode == 0 and len(result.reports) == 1:
             reports.append(result.reports[0])
         else:
@@ -61,7 +65,8 @@ def run_configuration(params, runs, timeout):
 
 
 def summarize(key, label, params, reports, failures):
-    row = {"config": key, "label": label, "params": params, "runs": len(reports), "failures": len(failures)}
+    row = {"config": key, "label": label, "params": params, "runs": len(reports),
+           "failures": len(failures)}
     if reports:
         for gen in range(3):
             row[f"gen{gen}"] = median([r["collections"][gen] for r in reports])
@@ -90,17 +95,20 @@ def markdown(rows, runs):
         f"Reference workload: SQLAlchemy ORM, {fmt(rows[0].get('rows'))} rows, keep "
         f"{fmt(rows[0].get('kept'))}; median of {runs} fresh processes per row.",
         "",
-        "| | configuration | gen0 | gen1 | gen2 | total | wall ms | peak RSS MiB | threshold0 during | restored |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| | configuration | ODBC driver | gen0 | gen1 | gen2 | total | wall ms | peak RSS MiB "
+        "| threshold0 during | restored |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         if not row["runs"]:
-            lines.append(f"| {row['config']} | {row['label']} | failed | | | | | | | |")
+            lines.append(f"| {row['config']} | {row['label']} | failed | | | | | | | | |")
             continue
-        note = f" ({row['failures']} of {row['runs'] + row['failures']} runs failed)" if row["failures"] else ""
+        runs_done = row["runs"] + row["failures"]
+        note = f" ({row['failures']} of {runs_done} runs failed)" if row["failures"] else ""
         lines.append(
-            f"| {row['config']} | {row['label']}{note} | {fmt(row['gen0'])} | {fmt(row['gen1'])} | "
-            f"{fmt(row['gen2'])} | {fmt(row['total'])} | {fmt(row['wall_ms'])} | "
+            f"| {row['config']} | {row['label']}{note} | {row['driver'] or '-'} | "
+            f"{fmt(row['gen0'])} | {fmt(row['gen1'])} | {fmt(row['gen2'])} | "
+            f"{fmt(row['total'])} | {fmt(row['wall_ms'])} | "
             f"{fmt(row['peak_rss_mib'], 1)} | {fmt(row['threshold0_during'])} | "
             f"{'yes' if row['restored'] else 'NO'} |"
         )
@@ -109,14 +117,18 @@ def markdown(rows, runs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--runs", type=int, default=3, help="fresh processes per configuration (default 3)")
-    parser.add_argument("--json", action="store_true", help="also print the rows as JSON after the table")
+    parser.add_argument("-n", "--runs", type=int, default=3,
+                        help="fresh processes per configuration (default 3)")
+    parser.add_argument("--json", action="store_true",
+                        help="also print the rows as JSON after the table")
     parser.add_argument("--only", help="comma-separated configuration letters, e.g. a,c")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds per run (default 600)")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="seconds per run (default 600)")
     args = parser.parse_args()
     missing = gcscen.missing_environment()
     if missing:
-        parser.error("missing environment variables (source build/test-env/env.sh): " + ", ".join(missing))
+        parser.error("missing environment variables (source build/test-env/env.sh): "
+                     + ", ".join(missing))
     selected = set(args.only.split(",")) if args.only else None
     rows, failed = [], False
     for key, label, params in configurations():

@@ -41,12 +41,6 @@ def test_exit_with_open_window_restores(policy, how, original):
     print(during["during"], at_exit)
 
 
-FORCED_UNWIND_BUG = (
-    "driver/odbc/dispatch.h: Call()'s catch (...) swallows abi::__forced_unwind, so a thread "
-    "that CPython ends with pthread_exit inside the driver (a daemon thread asking for the GIL "
-    "in the collector's Enter while the interpreter finalizes) aborts the whole process with "
-    "'FATAL: exception not rethrown'. Remove this marker when dispatch.h rethrows it."
-)
 # Daemon threads at exit. CPython ends a daemon thread with pthread_exit when
 # it asks for the GIL after finalization began, which may be inside the driver
 # (the collector's Enter, e.g. ending a window in SQLEndTran): a forced unwind
@@ -58,7 +52,6 @@ FORCED_UNWIND_BUG = (
 RUNS = 10
 
 
-@pytest.mark.xfail(strict=True, reason=FORCED_UNWIND_BUG)
 def test_thread_ended_inside_driver_and_daemon_threads_at_exit(original):
     result = gcscen.run_child("thread_exit_in_enter", timeout=180, original=original)
     assert result.returncode == 0, result.describe()

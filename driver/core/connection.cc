@@ -77,6 +77,9 @@ absl::Status Connection::Disconnect() {
   // Statements die with the connection (ODBC frees them implicitly); an open
   // transaction in manual-commit mode is rolled back by the server when the
   // session ends.
+  for (auto& statement : statements_) {
+    statement->EndStatementWindow(gc::EndReason::kStatementClosed);
+  }
   statements_.clear();
   descriptors_.clear();
   backend_.reset();
@@ -93,6 +96,7 @@ absl::StatusOr<Statement*> Connection::AllocStatement() {
 }
 
 void Connection::FreeStatement(Statement* statement) {
+  statement->EndStatementWindow(gc::EndReason::kStatementClosed);
   statements_.remove_if([&](const auto& owned) { return owned.get() == statement; });
 }
 

@@ -47,6 +47,11 @@ class Statement : public Handle {
   absl::StatusOr<Outcome> ParamData(SQLPOINTER* value);
   absl::Status PutData(SQLPOINTER data, SQLLEN length);
   absl::Status Cancel();
+  // Ends this statement's own collector window (GcWindow=statement), if
+  // open. Called before the statement is destroyed, so that a thread ended
+  // while it waits for the host's collector (pthread_exit) unwinds through
+  // ordinary frames rather than a destructor.
+  void EndStatementWindow(gc::EndReason reason);
 
   absl::StatusOr<SQLSMALLINT> NumParams();
   // SQLDescribeParam: the server's type for parameter `number` (1-based).
@@ -173,7 +178,6 @@ class Statement : public Handle {
   // collector window once it reaches the policy's bulk row count; the window
   // is the connection's (unit of work) or this statement's own.
   void CountFetchedRows(int64_t rows);
-  void EndStatementWindow(gc::EndReason reason);
   int64_t gc_result_rows_ = 0;
   std::unique_ptr<gc::Window> statement_window_;
 };

@@ -8,6 +8,7 @@
 #include <sql.h>
 #include <sqlext.h>
 
+#include <cxxabi.h>
 #include <exception>
 #include <mutex>
 #include <new>
@@ -56,6 +57,11 @@ SQLRETURN Call(SQLHANDLE raw, Body&& body, Lock lock = Lock::kYes) {
   SQLRETURN rc = SQL_ERROR;
   try {
     rc = ToReturn(*handle, body(*handle));
+  } catch (abi::__forced_unwind&) {
+    // pthread_exit unwinding the thread (CPython ends daemon threads this
+    // way when they ask for the GIL during shutdown): it must go on, or
+    // glibc aborts the process.
+    throw;
   } catch (const std::bad_alloc&) {
     handle->diag().Add(core::sqlstate::kMemoryAllocation, "out of memory");
   } catch (const std::exception& e) {
