@@ -34,19 +34,13 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORM_BRIDGE_PYTHON = os.path.normpath(os.path.join(HERE, "..", "..", "orm-bridge", "python"))
 
-# What every scenario needs from the environment written by scripts/pg.sh.
-ENV_VARS = (
-    "QF_PG_HOST",
-    "QF_PG_PORT",
-    "QF_PG_USER",
-    "QF_PG_PASSWORD",
-    "QF_PG_DATABASE",
-    "ODBCSYSINI",
-    "ODBCINI",
-    "QF_DSN",
-    "QF_PSQL_DSN",
-    "QF_DRIVER_PATH",
-)
+# What every scenario needs from the environment written by scripts/pg.sh:
+# the pyodbc suite's contract plus the driver library's path.
+CONFORMANCE_PYTHON = os.path.normpath(os.path.join(HERE, "..", "python"))
+sys.path.insert(0, CONFORMANCE_PYTHON)
+import qfpy  # noqa: E402  (needs the path above)
+
+ENV_VARS = qfpy.ENV_VARS + ("QF_DRIVER_PATH",)
 
 # The reference workload (DESIGN.md, "Why"): every row of some_entries.
 TABLE_ROWS = 100_000
@@ -59,7 +53,7 @@ ORIGINAL = (701, 11, 9)
 
 
 def missing_environment():
-    return [name for name in ENV_VARS if not os.environ.get(name)]
+    return qfpy.missing_environment(extra=("QF_DRIVER_PATH",))
 
 
 # --------------------------------------------------------------------------
@@ -279,20 +273,7 @@ def odbc_connect(autocommit=False, dsn=None, **keywords):
     return pyodbc.connect(connection_string(dsn, **keywords), autocommit=autocommit, timeout=15)
 
 
-def admin_connection():
-    """A psycopg2 side connection (autocommit), independent of any ODBC driver."""
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host=os.environ["QF_PG_HOST"],
-        port=os.environ["QF_PG_PORT"],
-        user=os.environ["QF_PG_USER"],
-        password=os.environ["QF_PG_PASSWORD"],
-        dbname=os.environ["QF_PG_DATABASE"],
-        connect_timeout=10,
-    )
-    connection.autocommit = True
-    return connection
+admin_connection = qfpy.admin_connection
 
 
 def sqlstate(error):

@@ -184,21 +184,7 @@ def dsn_cnxn(dsn_connector):
     return dsn_connector.connect()
 
 
-def admin_connection():
-    """A psycopg2 autocommit connection used for DDL and independent checks."""
-    connection = psycopg2.connect(
-        host=os.environ["QF_PG_HOST"],
-        port=os.environ["QF_PG_PORT"],
-        user=os.environ["QF_PG_USER"],
-        password=os.environ["QF_PG_PASSWORD"],
-        dbname=os.environ["QF_PG_DATABASE"],
-        connect_timeout=10,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        # Never wait forever behind a lock a failed test left behind.
-        cursor.execute("SET lock_timeout = '10s'")
-    return connection
+admin_connection = qfpy.admin_connection
 
 
 @pytest.fixture(scope="session")

@@ -32,9 +32,31 @@ ENV_VARS = (
 DRIVER_NAMES = ("quietfetch", "psqlodbc")
 
 
-def missing_environment():
+def missing_environment(extra=()):
     """Return the names of the environment variables the suite needs but lacks."""
-    return [name for name in ENV_VARS if not os.environ.get(name)]
+    return [name for name in ENV_VARS + tuple(extra) if not os.environ.get(name)]
+
+
+def admin_connection(*setup):
+    """A psycopg2 autocommit connection, independent of any ODBC driver, for
+    DDL and independent checks. `setup` statements run first (e.g. SET)."""
+    import psycopg2
+
+    connection = psycopg2.connect(
+        host=os.environ["QF_PG_HOST"],
+        port=os.environ["QF_PG_PORT"],
+        user=os.environ["QF_PG_USER"],
+        password=os.environ["QF_PG_PASSWORD"],
+        dbname=os.environ["QF_PG_DATABASE"],
+        connect_timeout=10,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        # Never wait forever behind a lock a failed test left behind.
+        cursor.execute("SET lock_timeout = '10s'")
+        for statement in setup:
+            cursor.execute(statement)
+    return connection
 
 
 @dataclasses.dataclass(frozen=True)

@@ -20,17 +20,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_ROOT = os.path.dirname(HERE)
 sys.path.insert(0, PACKAGE_ROOT)
 
-ENV_VARS = (
-    "QF_PG_HOST",
-    "QF_PG_PORT",
-    "QF_PG_USER",
-    "QF_PG_PASSWORD",
-    "QF_PG_DATABASE",
-    "QF_DSN",
-    "QF_DRIVER_PATH",
-    "ODBCSYSINI",
-    "ODBCINI",
-)
+# The shared test helpers (environment contract, psycopg2 side connection).
+sys.path.insert(0, os.path.join(PACKAGE_ROOT, "..", "..", "conformance", "python"))
+import qfpy  # noqa: E402  (needs the path above)
+
+ENV_VARS = qfpy.ENV_VARS + ("QF_DRIVER_PATH",)
 
 _imports = {}
 for _module in ("sqlalchemy", "pyodbc", "psycopg2"):
@@ -43,7 +37,7 @@ for _module in ("sqlalchemy", "pyodbc", "psycopg2"):
 def contract_problems():
     """What is missing for the suite to run at all, as sentences (empty: ready)."""
     problems = []
-    missing = [name for name in ENV_VARS if not os.environ.get(name)]
+    missing = qfpy.missing_environment(extra=("QF_DRIVER_PATH",))
     if missing:
         problems.append(
             "the SQLAlchemy dialect tests need these environment variables, "
@@ -179,21 +173,7 @@ _counter = itertools.count()
 
 
 def admin_connection():
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host=os.environ["QF_PG_HOST"],
-        port=os.environ["QF_PG_PORT"],
-        user=os.environ["QF_PG_USER"],
-        password=os.environ["QF_PG_PASSWORD"],
-        dbname=os.environ["QF_PG_DATABASE"],
-        connect_timeout=10,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = '10s'")
-        cursor.execute("SET TimeZone = 'UTC'")
-    return connection
+    return qfpy.admin_connection("SET TimeZone = 'UTC'")
 
 
 @pytest.fixture(scope="session")
