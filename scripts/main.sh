@@ -9,6 +9,7 @@
 #   QF_KEEP_SERVER=1   leave the server running (scripts/pg.sh stop stops it)
 #   QF_SKIP_BENCH=1    skip the fetch benchmark
 #   QF_BENCH_ARGS=...  extra arguments for fetch_bench (e.g. "--rows 100000")
+#   QF_REFERENCE_RUNS=n  fresh processes per configuration in the ORM table (default 1)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -41,6 +42,9 @@ qf_step "4/5 reference data"
 
 qf_step "5/5 reference query (100,000 rows, 20,000 kept) through each driver"
 "$QF_PYTHON" "$QF_ROOT/scripts/reference_query.py" </dev/null || status=1
+
+qf_step "reference workload through SQLAlchemy's ORM: collections, time and memory per configuration"
+"$QF_PYTHON" "$QF_ROOT/conformance/gc/reference_table.py" --runs "${QF_REFERENCE_RUNS:-1}" </dev/null || status=1
 
 bench="$build_dir/conformance/perf/fetch_bench"
 if qf_truthy "${QF_SKIP_BENCH:-}"; then
