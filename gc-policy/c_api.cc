@@ -65,8 +65,10 @@ std::string_view FromAbsl(absl::string_view text) {
 // The forced unwinding of pthread_exit (which CPython 3.8-3.13 uses to stop
 // a daemon thread that wants the GIL during finalization) is rethrown:
 // swallowing it aborts the process.
+// no_sanitize_undefined: the forced unwind has no exception object, so UBSan
+// sees its catch clause bind a reference to null.
 template <typename Body>
-int Barrier(std::string_view function, Body&& body) {
+__attribute__((no_sanitize_undefined)) int Barrier(std::string_view function, Body&& body) {
   t_last_error.clear();
   try {
     const absl::Status status = body();

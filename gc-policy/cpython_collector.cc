@@ -420,8 +420,9 @@ CPythonCollector& Instance() {
 
 // Runs `hook`, letting nothing escape into the interpreter except the forced
 // unwinding that ends a thread (pthread_exit), which must never be swallowed.
+// no_sanitize_undefined: see c_api.cc's Barrier.
 template <typename F>
-void RunHook(F&& hook) {
+__attribute__((no_sanitize_undefined)) void RunHook(F&& hook) {
   try {
     hook();
   } catch (abi::__forced_unwind&) {

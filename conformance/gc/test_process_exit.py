@@ -6,6 +6,8 @@ the interpreter is left with. No commit, no close: the driver must restore
 the settings at exit, and the process must exit 0 without crashing or hanging.
 """
 
+import os
+
 import pytest
 
 import gcscen
@@ -52,6 +54,12 @@ def test_exit_with_open_window_restores(policy, how, original):
 RUNS = 10
 
 
+@pytest.mark.skipif(
+    "libasan" in os.environ.get("LD_PRELOAD", ""),
+    reason="ASan's runtime fails its own CHECK (asan_thread.cpp:371) while pthread_exit "
+    "unwinds a thread through ctypes' callback frames; the forced unwind through the "
+    "driver is covered under ASan+UBSan by gc.thread_exit (C++)",
+)
 def test_thread_ended_inside_driver_and_daemon_threads_at_exit(original):
     result = gcscen.run_child("thread_exit_in_enter", timeout=180, original=original)
     assert result.returncode == 0, result.describe()
