@@ -29,7 +29,6 @@ Connection::Connection(Environment* environment) : Handle(kKind), environment_(e
 }
 
 Connection::~Connection() {
-  EndUnitWindow(gc::EndReason::kDisconnect);
   statements_.clear();
   descriptors_.clear();
 }

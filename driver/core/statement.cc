@@ -279,7 +279,6 @@ absl::StatusOr<Outcome> Statement::Run() {
   // In autocommit mode every statement is its own unit of work, so the next
   // one ends the window the previous bulk result opened.
   if (connection_->autocommit()) connection_->EndUnitWindow(gc::EndReason::kNextStatement);
-  EndStatementWindow(gc::EndReason::kStatementClosed);
   size_t sets = apd_->array_size == 0 ? 1 : apd_->array_size;
   if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = 0;
   row_count_ = -1;
