@@ -17,7 +17,7 @@ QF_BUILD_PACKAGES=(build-essential cmake pkg-config unixodbc unixodbc-dev libpq-
   libpqxx-dev clang-format)
 # shellcheck disable=SC2034
 QF_RUNTIME_PACKAGES=(odbc-postgresql postgresql python3-pyodbc python3-sqlalchemy
-  python3-psycopg2 python3-pytest)
+  python3-psycopg2 python3-pytest python3-matplotlib)
 
 # Tests, psqlODBC's wide-character conversions and Python's I/O need a UTF-8
 # locale; a bare environment (CI, cron, env -i) has only POSIX.  C.UTF-8 is

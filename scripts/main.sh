@@ -1,24 +1,56 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build (Release), start a throwaway
-# PostgreSQL, load the reference data set and run the reference query through
-# quietfetch and psqlODBC; then the fetch benchmark (one repetition) when it is
-# built.  The server is stopped at the end.
+# PostgreSQL (or use an existing one), load the reference data set and run the
+# performance suite (conformance/perf/perfsuite.py): the reference workload
+# through SQLAlchemy's ORM for every configuration, plain pyodbc, fetchall, the
+# C fetch benchmark and the scaling curves. It ends with the tables and the
+# paths of results.json, results.md and the chart (PNG and SVG).
 #
-#   scripts/main.sh
+#   scripts/main.sh [--pg CONNINFO] [suite options]
 #
-#   QF_KEEP_SERVER=1   leave the server running (scripts/pg.sh stop stops it)
-#   QF_SKIP_BENCH=1    skip the fetch benchmark
-#   QF_BENCH_ARGS=...  extra arguments for fetch_bench (e.g. "--rows 100000")
-#   QF_REFERENCE_RUNS=n  fresh processes per configuration in the ORM table (default 1)
+#   --pg CONNINFO   use this PostgreSQL instead of a throwaway one (libpq URI or
+#                   key=value string); the data sets are created there and kept
+#   suite options   go to perfsuite.py: --quick, --cases reference,fetchall,
+#                   --configs qf-default,psqlodbc, --reps 5, --rows 1M,
+#                   --scaling-rows 10k,100k, --out DIR, --list, ... (--help)
+#
+#   QF_KEEP_SERVER=1   leave the throwaway server running (scripts/pg.sh stop stops it);
+#                      the next QF_KEEP_SERVER=1 run reuses it and its loaded data sets
+#
+# Exit status: the suite's (0 all ran, 1 a run failed, 2 bad options, 3 a peer
+# such as psqlODBC or psycopg2 is missing), or the failing setup step's.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$QF_ROOT"
 
+existing_pg=""
+suite_args=()
+while (($#)); do
+  case "$1" in
+    --pg)
+      (($# >= 2)) || qf_die "--pg needs a connection string (postgresql://user:pw@host:port/db)"
+      existing_pg="$2"
+      shift 2
+      ;;
+    --pg=*)
+      existing_pg="${1#--pg=}"
+      shift
+      ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      suite_args+=("$1")
+      shift
+      ;;
+  esac
+done
+
 export QF_SANITIZE="${QF_SANITIZE:-0}"
 build_dir="$(qf_build_dir)"
 env_file="$build_dir/test-env/env.sh"
-status=0
 
 qf_step "1/5 Debian packages"
 "$QF_ROOT/scripts/install-deps.sh"
@@ -27,50 +59,49 @@ qf_step "2/5 build"
 qf_lock_build_dir "$build_dir"
 "$QF_ROOT/scripts/build.sh"
 
-qf_step "3/5 throwaway PostgreSQL"
-if ! qf_truthy "${QF_KEEP_SERVER:-}"; then
-  trap '"$QF_ROOT/scripts/pg.sh" stop' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM HUP
+if [[ -n "$existing_pg" ]]; then
+  qf_step "3/5 PostgreSQL: the existing server"
+  "$QF_ROOT/scripts/pg.sh" use "$existing_pg"
+elif qf_truthy "${QF_KEEP_SERVER:-}" && "$QF_ROOT/scripts/pg.sh" status >/dev/null 2>&1; then
+  # Kept by an earlier QF_KEEP_SERVER=1 run: its data sets are already loaded.
+  qf_step "3/5 throwaway PostgreSQL: the one an earlier run left running (data sets kept)"
+  "$QF_ROOT/scripts/pg.sh" status
+else
+  qf_step "3/5 throwaway PostgreSQL"
+  if ! qf_truthy "${QF_KEEP_SERVER:-}"; then
+    trap '"$QF_ROOT/scripts/pg.sh" stop' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM HUP
+  fi
+  "$QF_ROOT/scripts/pg.sh" start
 fi
-"$QF_ROOT/scripts/pg.sh" start
 # shellcheck disable=SC1090
 source "$env_file"
 
 qf_step "4/5 reference data"
 "$QF_ROOT/scripts/load-reference.sh"
 
-qf_step "5/5 reference query (100,000 rows, 20,000 kept) through each driver"
-"$QF_PYTHON" "$QF_ROOT/scripts/reference_query.py" </dev/null || status=1
-
-qf_step "reference workload through SQLAlchemy's ORM: collections, time and memory per configuration"
-"$QF_PYTHON" "$QF_ROOT/conformance/gc/reference_table.py" --runs "${QF_REFERENCE_RUNS:-1}" </dev/null || status=1
-
-bench="$build_dir/conformance/perf/fetch_bench"
-if qf_truthy "${QF_SKIP_BENCH:-}"; then
-  :
-elif [[ -x "$bench" ]]; then
-  qf_step "fetch benchmark, one repetition (ratios are against raw libpq)"
-  # shellcheck disable=SC2086
-  "$bench" --reps 1 ${QF_BENCH_ARGS:-} </dev/null || status=1
-else
-  qf_step "fetch benchmark: not built yet ($(basename "$bench") missing in $build_dir/conformance/perf)"
-fi
+qf_step "5/5 performance suite (each case in fresh processes; a progress line while it runs)"
+status=0
+"$QF_PYTHON" "$QF_ROOT/conformance/perf/perfsuite.py" ${suite_args[@]+"${suite_args[@]}"} \
+  </dev/null || status=$?
 
 cat <<EOF
 
 Where things are:
+  results, chart       $build_dir/perf/  (unless --out said otherwise)
   driver               $QF_DRIVER_PATH
   test environment     $env_file  (source it for QF_PG_*, ODBCSYSINI, ODBCINI)
   ODBC ini files       $ODBCSYSINI/odbcinst.ini, $ODBCINI  (DSNs $QF_DSN, $QF_PSQL_DSN)
-  server log           $build_dir/test-env/postgres.log  (after the server stops)
-  fetch benchmark      $bench
+  again, one case      /usr/bin/python3 conformance/perf/perfsuite.py --cases reference --reps 5
   by hand              scripts/pg.sh start; . $env_file; isql -v $QF_DSN; scripts/pg.sh stop
 EOF
-if qf_truthy "${QF_KEEP_SERVER:-}"; then
+if [[ -z "$existing_pg" ]] && qf_truthy "${QF_KEEP_SERVER:-}"; then
   qf_say "  server             still running on $QF_PG_HOST:$QF_PG_PORT; stop it with scripts/pg.sh stop"
 fi
-if ((status != 0)); then
-  qf_say "main: some steps failed (see above)"
-fi
+case "$status" in
+  0) ;;
+  3) qf_say "main: the suite could not run: a peer or the environment is missing (see above)" ;;
+  *) qf_say "main: the suite ended with status $status (see above)" ;;
+esac
 exit "$status"

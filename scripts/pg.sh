@@ -10,6 +10,12 @@
 #   scripts/pg.sh env      print the environment (eval "$(scripts/pg.sh env)")
 #   scripts/pg.sh status   say whether a server is recorded and running
 #   scripts/pg.sh psql ... run psql against the test database
+#   scripts/pg.sh use CONNINFO
+#                          no throwaway server: write the same test environment
+#                          for an existing PostgreSQL (a libpq URI or key=value
+#                          string, e.g. postgresql://me:secret@db.example:5432/bench).
+#                          The user needs CREATE on the database's public schema;
+#                          the data sets are created there and kept.
 #
 # <build> is build/ (build-asan/ with QF_SANITIZE=1, or $QF_BUILD_DIR); the ODBC
 # ini files point the [quietfetch] driver at <build>/driver/libquietfetch.so.
@@ -79,7 +85,7 @@ stop_recorded() {
   qf_say "pg: stopped PostgreSQL on $PG_HOST:$QF_STATE_PORT${why:+ ($why)}; log: $(rel "$ENV_DIR/postgres.log")"
 }
 
-write_env() ( # $1 = port, $2 = password, $3 = socket dir; a subshell for umask
+write_env() ( # $1 = port, $2 = password, $3 = socket dir (may be empty); a subshell for umask
   local port="$1" password="$2" sockdir="$3" driver
   driver="$(qf_driver_path "$BUILD_DIR")"
   umask 077
@@ -225,6 +231,41 @@ EOF
   qf_say "pg: environment: . $(rel "$ENV_DIR/env.sh")   (ODBC DSNs qf_test and psql_test in $(rel "$ENV_DIR/odbc.ini"))"
 }
 
+cmd_use() {
+  local conninfo="${1:-}" fields host port user password database parts
+  [[ -n "$conninfo" ]] ||
+    qf_die "usage: scripts/pg.sh use 'postgresql://USER:PASSWORD@HOST:PORT/DATABASE' (or 'host=... port=... user=... password=... dbname=...')"
+  mkdir -p "$ENV_DIR"
+  # libpq itself parses the string (through psycopg2), so both forms work.
+  fields="$("$QF_PYTHON" - "$conninfo" <<'PY'
+import getpass, sys
+from psycopg2.extensions import parse_dsn
+try:
+    d = parse_dsn(sys.argv[1])
+except Exception as error:
+    sys.exit(f"pg: not a connection string: {error}")
+user = d.get("user") or getpass.getuser()
+print("\n".join([d.get("host") or "127.0.0.1", d.get("port") or "5432", user,
+                 d.get("password") or "", d.get("dbname") or user]))
+PY
+)" || qf_die "cannot use that connection string"
+  mapfile -t parts <<<"$fields" # one per line: an empty password keeps its place
+  host="${parts[0]}" port="${parts[1]}" user="${parts[2]}" password="${parts[3]}" database="${parts[4]}"
+  [[ "$host" != /* ]] || qf_die "give a TCP host, not a socket directory ($host): the ODBC DSNs need one"
+  local psql version
+  psql="$(qf_pg_bindir)/psql"
+  [[ -x "$psql" ]] || psql="$(command -v psql)"
+  version="$(PGPASSWORD="$password" PGCONNECT_TIMEOUT=15 "$psql" -X -q -At -v ON_ERROR_STOP=1 \
+    -h "$host" -p "$port" -U "$user" -d "$database" -c "SHOW server_version" </dev/null)" ||
+    qf_die "cannot connect to PostgreSQL at $host:$port as $user, database $database (psql's message above)"
+  if [[ -f "$STATE" ]]; then
+    stop_recorded "an existing server is used instead" || true
+  fi
+  PG_HOST="$host" PG_USER="$user" PG_DATABASE="$database" write_env "$port" "$password" ""
+  qf_say "pg: using the existing PostgreSQL ${version%% *} on $host:$port (user $user, database $database); nothing to stop"
+  qf_say "pg: environment: . $(rel "$ENV_DIR/env.sh")   (ODBC DSNs qf_test and psql_test in $(rel "$ENV_DIR/odbc.ini"))"
+}
+
 cmd_stop() {
   if ! stop_recorded; then
     qf_say "pg: no server recorded in $(rel "$ENV_DIR")"
@@ -267,12 +308,16 @@ case "${1:-}" in
   stop) cmd_stop ;;
   env) cmd_env ;;
   status) cmd_status ;;
+  use)
+    shift
+    cmd_use "$@"
+    ;;
   psql)
     shift
     cmd_psql "$@"
     ;;
   *)
-    echo "usage: $0 start|stop|env|status|psql [psql args]" >&2
+    echo "usage: $0 start|stop|env|status|use CONNINFO|psql [psql args]" >&2
     exit 2
     ;;
 esac

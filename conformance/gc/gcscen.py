@@ -350,8 +350,12 @@ def reference(
     manual_threshold0=None,
     keep_every=KEEP_EVERY,
     stats=True,
+    table="some_entries",
 ):
     """The reference workload: ORM-load some_entries, keep every fifth row.
+
+    ``table`` names another table of the same shape (the performance suite's
+    scaling tables, scripts/load-reference.sh with QF_REF_TABLE).
 
     Collections are counted from session.execute() to after session.close()
     (the rollback that ends the unit of work). ``original`` None keeps the
@@ -365,7 +369,7 @@ def reference(
     Base = declarative_base()
 
     class Entry(Base):
-        __tablename__ = "some_entries"
+        __tablename__ = table
         id = Column(String, primary_key=True)
         created_date = Column(DateTime)
         some_random_number = Column(Integer)
@@ -404,6 +408,7 @@ def reference(
     after = settings()
     report = {
         "target": target,
+        "table": table,
         "dsn": dsn,
         "odbc": odbc,
         "driver": driver_name,
