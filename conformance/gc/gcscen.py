@@ -206,6 +206,20 @@ class GcCounter:
         return sum(self.started)
 
 
+def measurement(counter, before, during, after, wall_ms):
+    """The fields every timed workload reports (here and in conformance/perf)."""
+    return {
+        "collections": counter.started,
+        "collections_total": counter.total,
+        "collected": counter.collected,
+        "before": before,
+        "during": during,
+        "after": after,
+        "wall_ms": wall_ms,
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
 class _ProcessStats(ctypes.Structure):
     _fields_ = [("collector", ctypes.c_char * 32)] + [
         (name, ctypes.c_int64)
@@ -414,14 +428,7 @@ def reference(
         "driver": driver_name,
         "rows": loaded,
         "kept": len(kept),
-        "collections": counter.started,
-        "collections_total": counter.total,
-        "collected": counter.collected,
-        "before": before,
-        "during": during,
-        "after": after,
-        "wall_ms": wall_ms,
-        "peak_rss_mib": peak_rss_mib(),
+        **measurement(counter, before, during, after, wall_ms),
     }
     engine.dispose()
     if stats and target == "odbc" and (dsn is None or dsn == os.environ["QF_DSN"]):

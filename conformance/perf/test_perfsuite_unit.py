@@ -74,12 +74,13 @@ def test_tables_are_named_by_row_count():
 def test_jobs_are_shared_between_reference_and_scaling():
     options = perfsuite.parse_args(["--cases", "reference,scaling", "--rows", "100k",
                                     "--scaling-rows", "10k,100k", "--configs",
-                                    "qf-default,psqlodbc,psycopg2-manual"])
+                                    "qf-default,psqlodbc,psycopg2-manual",
+                                    "--scaling-configs", "qf-default,psqlodbc"])
     jobs = {job.key(): job for job in perfsuite.plan_jobs(options)}
     shared = jobs[("orm", "qf-default", 100_000)]
     assert shared.cases == ["reference", "scaling"]
     assert ("orm", "qf-default", 10_000) in jobs
-    # psycopg2-manual is not a default scaling configuration
+    # psycopg2-manual is in the reference case only
     assert ("orm", "psycopg2-manual", 100_000) in jobs
     assert ("orm", "psycopg2-manual", 10_000) not in jobs
     assert len(jobs) == 3 + 2

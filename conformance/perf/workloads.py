@@ -94,19 +94,8 @@ def _measure(target, dsn, odbc, manual_threshold0, work):
     after = gcscen.settings()
     cursor.close()
     connection.close()
-    report = {
-        "driver": driver,
-        "collections": counter.started,
-        "collections_total": counter.total,
-        "collected": counter.collected,
-        "before": before,
-        "during": during,
-        "after": after,
-        "wall_ms": wall_ms,
-        "peak_rss_mib": gcscen.peak_rss_mib(),
-    }
-    report.update(result)
-    return report
+    return {"driver": driver, **gcscen.measurement(counter, before, during, after, wall_ms),
+            **result}
 
 
 def objects(table, limit, target="odbc", dsn=None, odbc=None, manual_threshold0=None):
