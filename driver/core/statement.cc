@@ -524,6 +524,33 @@ absl::Status Statement::OpenLocalResult(std::unique_ptr<backend::Cursor> cursor)
   return StartCursor(std::move(cursor));
 }
 
+absl::Status Statement::ExecuteCatalog(std::string sql, std::vector<backend::Param> params,
+                                       const CursorWrapper& wrap) {
+  QF_RETURN_IF_ERROR(RequireConnection());
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (cursor_ != nullptr) return InvalidCursorState("a cursor is open: close it first");
+  // A catalog call is a statement of its own, like SQLExecDirect (Run()).
+  if (connection_->autocommit()) connection_->EndUnitWindow(gc::EndReason::kNextStatement);
+  ResetCursorState();
+  sql_ = std::move(sql);
+  params_ = std::move(params);
+  prepared_ = false;
+  prepared_described_ = false;
+  prepared_columns_.clear();
+  prepared_parameter_types_.clear();
+  param_count_ = -1;
+  row_count_ = -1;
+  absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor = ExecuteOnServer();
+  absl::Status status = cursor.status();
+  if (status.ok()) status = StartCursor(wrap ? wrap(*std::move(cursor)) : *std::move(cursor));
+  // The query is the driver's, not the application's: SQLNumParams and
+  // SQLExecute must not see it.
+  sql_.clear();
+  params_.clear();
+  if (!status.ok()) state_ = State::kAllocated;
+  return status;
+}
+
 absl::StatusOr<SQLSMALLINT> Statement::NumParams() {
   if (state_ == State::kAllocated && sql_.empty()) {
     return SequenceError("SQLNumParams needs a prepared or executed statement");

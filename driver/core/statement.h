@@ -13,6 +13,7 @@
 #include <sql.h>
 #include <sqlext.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,8 +79,18 @@ class Statement : public Handle {
   absl::Status GetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQLINTEGER buffer_length,
                             SQLINTEGER* string_length);
 
-  // Runs a result produced by the driver itself (SQLGetTypeInfo, catalogs).
+  // Runs a result produced by the driver itself (SQLGetTypeInfo).
   absl::Status OpenLocalResult(std::unique_ptr<backend::Cursor> cursor);
+  // Runs a catalog function's query (catalog.h) on the server as this
+  // statement's result, with its own parameters (the application's bound
+  // parameters are left alone); `wrap` turns the server's cursor into the
+  // result the application reads. Same state rules as SQLExecDirect.
+  using CursorWrapper =
+      std::function<std::unique_ptr<backend::Cursor>(std::unique_ptr<backend::Cursor>)>;
+  absl::Status ExecuteCatalog(std::string sql, std::vector<backend::Param> params,
+                              const CursorWrapper& wrap);
+  // SQL_ATTR_METADATA_ID: catalog arguments are identifiers, not patterns.
+  bool metadata_id() const { return metadata_id_ == SQL_TRUE; }
 
   bool has_cursor() const { return cursor_ != nullptr; }
   Descriptor& ard() { return *ard_; }
