@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gc-policy/window.h"
+#include "orm-bridge/src/test_connection.h"
 
 namespace {
 
@@ -92,22 +93,6 @@ namespace quietfetch::orm {
 namespace {
 
 using std::chrono::microseconds;
-
-std::string ConnectionString(std::string_view extra = "") {
-  std::string out;
-  const std::pair<const char*, const char*> vars[] = {{"QF_PG_HOST", "Server"},
-                                                      {"QF_PG_PORT", "Port"},
-                                                      {"QF_PG_USER", "UID"},
-                                                      {"QF_PG_PASSWORD", "PWD"},
-                                                      {"QF_PG_DATABASE", "Database"}};
-  for (const auto& [env, keyword] : vars) {
-    const char* value = std::getenv(env);
-    if (value == nullptr) return "";
-    absl::StrAppend(&out, keyword, "={", value, "};");
-  }
-  absl::StrAppend(&out, "ConnectTimeout=10;", absl::string_view(extra.data(), extra.size()));
-  return out;
-}
 
 class OrmLiveTest : public ::testing::Test {
  protected:

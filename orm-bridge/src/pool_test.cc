@@ -11,25 +11,10 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
+#include "orm-bridge/src/test_connection.h"
 
 namespace quietfetch::orm {
 namespace {
-
-std::string ConnectionString() {
-  std::string out;
-  const std::pair<const char*, const char*> vars[] = {{"QF_PG_HOST", "Server"},
-                                                      {"QF_PG_PORT", "Port"},
-                                                      {"QF_PG_USER", "UID"},
-                                                      {"QF_PG_PASSWORD", "PWD"},
-                                                      {"QF_PG_DATABASE", "Database"}};
-  for (const auto& [env, keyword] : vars) {
-    const char* value = std::getenv(env);
-    if (value == nullptr) return "";
-    absl::StrAppend(&out, keyword, "={", value, "};");
-  }
-  return out;
-}
 
 TEST(PoolTest, ManyThreadsShareFewConnections) {
   const std::string text = ConnectionString();
