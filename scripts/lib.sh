@@ -14,10 +14,13 @@ QF_PSQLODBC_SO="${QF_PSQLODBC_SO:-/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so}"
 # shellcheck disable=SC2034
 QF_BUILD_PACKAGES=(build-essential cmake pkg-config unixodbc unixodbc-dev libpq-dev
   libmongoc-dev libbson-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpqxx-dev clang-format)
+  libpqxx-dev libsoci-dev clang-format)
 # shellcheck disable=SC2034
 QF_RUNTIME_PACKAGES=(odbc-postgresql postgresql python3-pyodbc python3-sqlalchemy
-  python3-psycopg2 python3-pytest python3-matplotlib)
+  python3-psycopg2 python3-pytest python3-matplotlib python3-pymongo python3-mongomock
+  python3-mongoengine)
+# conformance/apps: LibreOffice Base (headless) and Python UNO, for the ODBC app test.
+QF_RUNTIME_PACKAGES+=(libreoffice-base-nogui python3-uno)
 
 # Tests, psqlODBC's wide-character conversions and Python's I/O need a UTF-8
 # locale; a bare environment (CI, cron, env -i) has only POSIX.  C.UTF-8 is

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The tests: install what is missing, build, start a throwaway PostgreSQL, run
-# every test through ctest, stop the server.  Exits with ctest's status.
+# The tests: install what is missing, build, start a throwaway PostgreSQL and
+# the MongoDB-wire test server, run every test through ctest, stop the servers.
+# Exits with ctest's status.
 #
 #   scripts/test.sh [ctest arguments, e.g. -L unit or -R Fetch]
 #
@@ -8,6 +9,8 @@
 #   CI=true         warnings are errors, and BOTH builds are tested: the normal
 #                   one, then the sanitizer one
 #   QF_CTEST_TIMEOUT=s   per-test timeout for tests that set none (default 900)
+#   QF_MONGO_URI=mongodb://...  test against this MongoDB instead of the
+#                   MongoDB-wire test server (scripts/mongo.sh use)
 #   QF_SANITIZE_CTEST_ARGS  extra ctest arguments for the sanitizer run; default
 #                   "-LE psqlodbc": the pyodbc tests labelled psqlodbc load only
 #                   psqlODBC, never our sanitized code, and with the ASan runtime
@@ -30,6 +33,7 @@ current_build=""
 stop_current() {
   if [[ -n "$current_build" ]]; then
     QF_BUILD_DIR="$current_build" "$QF_ROOT/scripts/pg.sh" stop || true
+    QF_BUILD_DIR="$current_build" "$QF_ROOT/scripts/mongo.sh" stop || true
     current_build=""
   fi
 }
@@ -67,6 +71,12 @@ for variant in "${variants[@]}"; do
   current_build="$build_dir"
   "$QF_ROOT/scripts/pg.sh" start
   "$QF_ROOT/scripts/load-reference.sh"
+  if [[ -n "${QF_MONGO_URI:-}" ]]; then
+    "$QF_ROOT/scripts/mongo.sh" use "$QF_MONGO_URI"
+  else
+    "$QF_ROOT/scripts/mongo.sh" start
+  fi
+  env -u MONGODB_URI "$QF_ROOT/scripts/load-reference-mongo.sh" # the URI just recorded
 
   qf_step "ctest: $name"
   log="$build_dir/test-env/ctest.log"
@@ -74,6 +84,8 @@ for variant in "${variants[@]}"; do
   (
     # shellcheck disable=SC1091
     source "$build_dir/test-env/env.sh"
+    # shellcheck disable=SC1091
+    source "$build_dir/test-env/mongo-env.sh" # MONGODB_URI
     if [[ "$variant" == sanitize ]]; then
       # Python tests load the sanitized driver into /usr/bin/python3, which is
       # not built with ASan: the runtime has to be preloaded.  Tests inherit it.

@@ -96,7 +96,7 @@ bool LoadTestEnvironment(TestEnvironment* env, std::string* error) {
   *error = "missing environment variable(s): " + missing +
            ". The conformance suite needs the test PostgreSQL server and the ODBC ini files "
            "the project's test script sets up; run it through that script, or source "
-           ".qf/odbc/env.sh after starting the server.";
+           "build/test-env/env.sh after scripts/pg.sh start.";
   return false;
 }
 

@@ -12,7 +12,15 @@ median with the spread (min–max):
   fetchall   pyodbc fetchall() of 100,000 and 1,000,000 rows (and psycopg2's)
   cfetch     the C fetch benchmark (fetch_bench): raw libpq, libpqxx,
              quietfetch and psqlODBC, one process per case
+  cppstructs C++ services loading the reference rows into structs
+             (orm_bench): the ORM bridge, libpqxx, SOCI and hand-written
+             libpq at 20,000 / 100,000 / 1,000,000 rows, one process per case
   scaling    the reference workload at 10,000 / 100,000 / 1,000,000 rows
+  mongo      the MongoDB reference workload: one query for 20,000 of the
+             100,000 documents of some_entries, into Python objects, through
+             PyMongo and MongoEngine (with and without gc.set_threshold(50_000)
+             by hand) and, once the driver's mongo backend is enabled here,
+             through pyodbc and our DSN (MONGODB_URI; scripts/mongo.sh)
 
 It prints a table per case (with a progress line while cases run), writes
 results.json, results.md and chart.png / chart.svg into --out, and compares
@@ -111,7 +119,9 @@ CASE_CONFIGS = {
 }
 WORKLOAD_OF_CASE = {"reference": "orm", "scaling": "orm", "objects": "objects",
                     "fetchall": "fetchall"}
-CASES = ["reference", "objects", "fetchall", "cfetch", "scaling"]
+CASES = ["reference", "objects", "fetchall", "cfetch", "cppstructs", "scaling", "mongo"]
+# The cases run by their own programs, not by workloads.py.
+PROGRAM_CASES = ("cfetch", "cppstructs", "mongo")
 
 # fetch_bench's cases, in its own numbering order; the peer each one needs.
 CFETCH_CASES = [
@@ -124,12 +134,21 @@ CFETCH_CASES = [
     ("psql_array", "psqlodbc"),
 ]
 
+# orm_bench's cases (orm-bridge/bench): the same structs, four ways.
+CPPSTRUCTS_CASES = [
+    ("bridge", "quietfetch ORM bridge: Connection::Query<SomeEntry>"),
+    ("pqxx", "libpqxx 6.4: work::exec, fields parsed per cell"),
+    ("soci", "SOCI 4.0: bulk into vectors, 10,000 rows per fetch"),
+    ("libpq", "hand-written libpq: single-row mode, binary results"),
+]
+
 DEFAULTS = {
     "reps": 3,
     "rows": REFERENCE_ROWS,
     "objects_rows": 20_000,
     "fetchall_rows": [100_000, 1_000_000],
     "cfetch_rows": 1_000_000,
+    "cppstructs_rows": [20_000, 100_000, 1_000_000],
     "scaling_rows": [10_000, 100_000, 1_000_000],
 }
 QUICK = {
@@ -138,6 +157,7 @@ QUICK = {
     "objects_rows": 2_000,
     "fetchall_rows": [5_000, 10_000],
     "cfetch_rows": 5_000,
+    "cppstructs_rows": [2_000, 5_000, 10_000],
     "scaling_rows": [2_000, 5_000, 10_000],
 }
 
@@ -187,7 +207,7 @@ def plan_jobs(options):
                     existing.cases.append(case)
 
     for case in options.cases:
-        if case == "cfetch":
+        if case in PROGRAM_CASES:  # run by run_cfetch / run_cppstructs / run_mongo
             continue
         configs = [c for c in CASE_CONFIGS[case] if not options.configs or c in options.configs]
         if case == "scaling" and options.scaling_configs:
@@ -507,6 +527,7 @@ def compute_targets(results):
         x = cfetch["qf_array"]["median_ms"] / cfetch["libpq_binary"]["median_ms"]
         targets.append({"name": "C row array vs raw libpq single-row binary", "measured": x,
                         "target": "≤ 1.5×", "met": x <= 1.5, "text": f"{x:.2f}× libpq's time"})
+    targets += cppstructs_targets(results)
     return targets
 
 
@@ -528,7 +549,9 @@ def report_sections(results, markdown=False):
     sections = [legend_section(results, markdown), reference_section(results, markdown),
                 pyodbc_section(results, "objects", markdown),
                 pyodbc_section(results, "fetchall", markdown), cfetch_section(results, markdown),
-                scaling_section(results, markdown), targets_section(results, markdown)]
+                cppstructs_section(results, markdown),
+                scaling_section(results, markdown), mongo_section(results, markdown),
+                targets_section(results, markdown)]
     return [s for s in sections if s]
 
 
@@ -585,8 +608,11 @@ def sanity_problems(results, chart_files=()):
                     peer == "psqlodbc" and str(run.get("driver", "")).startswith("psqlodbc")):
                 problems.append(f"{where}: ran through {run.get('driver')}, wanted {want_driver}")
     for case in options["cases"]:
-        if case != "cfetch" and not any(case in e["cases"] for e in results["python"]):
+        if case not in PROGRAM_CASES and not any(case in e["cases"]
+                                                       for e in results["python"]):
             problems.append(f"case {case}: nothing ran")
+    problems += mongo_sanity_problems(results)
+    problems += cppstructs_sanity_problems(results)
     if "cfetch" in options["cases"]:
         cfetch = results.get("cfetch") or {"cases": []}
         names = {c["name"] for c in cfetch["cases"] if c.get("ok")}
@@ -641,6 +667,10 @@ def missing_peers(options, jobs):
         if not os.access(options.fetch_bench, os.X_OK):
             missing.append(("the C fetch benchmark " + options.fetch_bench,
                             "build it: scripts/build.sh (QF_BUILD_BENCHMARKS=ON, the default)"))
+    if "cppstructs" in options.cases and not os.access(options.orm_bench, os.X_OK):
+        missing.append(("the C++ struct benchmark " + options.orm_bench,
+                        "build it: scripts/build.sh (QF_BUILD_BENCHMARKS=ON, the default; "
+                        "needs libpqxx-dev and libsoci-dev)"))
     if peers & {"quietfetch", "psqlodbc"} and not python_can_import("pyodbc"):
         missing.append(("pyodbc for " + sys.executable, "apt-get install python3-pyodbc"))
     if "orm" in workloads and not python_can_import("sqlalchemy"):
@@ -879,6 +909,351 @@ def run_cfetch(options, progress):
 
 
 # --------------------------------------------------------------------------
+# The C++ struct case (orm_bench): rows into std::vector<SomeEntry>, four ways
+# --------------------------------------------------------------------------
+
+
+def run_cppstructs_case(options, name, rows, timeout):
+    """orm_bench for one case and row count in its own process; its JSON result."""
+    with tempfile.TemporaryDirectory(prefix="qf-perf-") as tmp:
+        out = os.path.join(tmp, "case.json")
+        command = [options.orm_bench, "--case", name, "--rows", str(rows), "--reps",
+                   str(options.reps), "--json", out]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return {"name": name, "rows": rows, "ok": False, "error": f"killed after {timeout} s"}
+        try:
+            with open(out) as f:
+                case = json.load(f)
+        except (OSError, ValueError):
+            tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-5:]
+            return {"name": name, "rows": rows, "ok": False,
+                    "error": f"exit status {done.returncode}: " + " / ".join(tail)}
+        case["wanted_rows"] = rows
+        if done.returncode != 0 and case.get("ok"):
+            case["ok"], case["error"] = False, f"exit status {done.returncode}"
+        return case
+
+
+def run_cppstructs(options, progress):
+    cases = []
+    for rows in options.cppstructs_rows:
+        for name, _ in CPPSTRUCTS_CASES:
+            what = f"cppstructs · {name} · {rows:,} rows · {options.reps} reps"
+            progress.begin(what)
+            case = run_cppstructs_case(options, name, rows, options.timeout)
+            cases.append(case)
+            if case.get("ok"):
+                progress.end(what, f"{case['median_ms']:,.0f} ms, "
+                                   f"{case['peak_rss_mib']:,.0f} MiB")
+            else:
+                progress.end(what, "FAILED")
+                progress.log(f"perf: cppstructs {name} {rows:,} rows failed: {case.get('error')}")
+    return cppstructs_record(options.cppstructs_rows, options.reps, cases)
+
+
+def cppstructs_record(row_counts, reps, cases):
+    """The case's results, with whether every way read the same rows per row count."""
+    agree = {}
+    for rows in row_counts:
+        sums = {c.get("checksum") for c in cases if c.get("ok") and c.get("wanted_rows") == rows}
+        agree[str(rows)] = len(sums) == 1
+    return {"rows": list(row_counts), "reps": reps, "cases": cases, "checksums_agree": agree}
+
+
+def cppstructs_by(results):
+    """{(name, rows): case} of the runs that finished."""
+    record = results.get("cppstructs") or {}
+    return {(c["name"], c["wanted_rows"]): c for c in record.get("cases", []) if c.get("ok")}
+
+
+def cppstructs_section(results, markdown):
+    record = results.get("cppstructs")
+    if not record:
+        return None
+    labels = dict(CPPSTRUCTS_CASES)
+    done = cppstructs_by(results)
+    table = []
+    for c in record["cases"]:
+        rows = c.get("wanted_rows", c.get("rows"))
+        if not c.get("ok"):
+            table.append([fmt_rows(rows), c["name"], labels.get(c["name"], ""),
+                          "failed: " + str(c.get("error", ""))[:60], "", "", "", ""])
+            continue
+        bridge = done.get(("bridge", rows), {}).get("median_ms")
+        libpq = done.get(("libpq", rows), {}).get("median_ms")
+        spread_ms = {"median": c["median_ms"], "min": c["min_ms"], "max": c["max_ms"]}
+        table.append([
+            fmt_rows(rows), c["name"], labels.get(c["name"], ""), fmt_spread(spread_ms),
+            fmt_num(c.get("cpu_median_ms")), fmt_num(c["peak_rss_mib"], 1),
+            "-" if c["name"] == "bridge" or not bridge else fmt_ratio(c["median_ms"] / bridge),
+            fmt_ratio(c["median_ms"] / libpq) if libpq else "-"])
+    title = ("C++ structs (orm_bench): reference rows into std::vector<SomeEntry>, "
+             f"{record['reps']} reps per case, one process per case; median (min–max)")
+    headers = ["rows", "case", "how", "ms", "client cpu ms", "peak RSS MiB", "bridge faster by",
+               "time vs libpq"]
+    text = render(headers, table, markdown, ["l", "l", "l"] + ["r"] * 5)
+    agree = record.get("checksums_agree") or {}
+    differ = [fmt_rows(int(rows)) for rows, ok in agree.items() if not ok]
+    text += "\n" + ("all four read the same rows (checksums agree)" if not differ else
+                    "CHECKSUMS DIFFER at " + ", ".join(differ) + ": some case read wrong data")
+    return title, text
+
+
+def cppstructs_targets(results):
+    record = results.get("cppstructs")
+    if not record or not record.get("rows"):
+        return []
+    rows = max(record["rows"])
+    done = cppstructs_by(results)
+    bridge = done.get(("bridge", rows))
+    if not bridge:
+        return []
+    targets = []
+    for peer, label in (("pqxx", "libpqxx"), ("soci", "SOCI")):
+        if (peer, rows) in done:
+            x = done[(peer, rows)]["median_ms"] / bridge["median_ms"]
+            targets.append({"name": f"C++ structs, {rows:,} rows: bridge vs {label}",
+                            "measured": x, "target": "≥ 2×", "met": x >= 2.0,
+                            "text": f"{x:.2f}× faster"})
+    if ("libpq", rows) in done:
+        x = bridge["median_ms"] / done[("libpq", rows)]["median_ms"]
+        targets.append({"name": f"C++ structs, {rows:,} rows: bridge vs hand-written libpq",
+                        "measured": x, "target": "≤ 1.3×", "met": x <= 1.3,
+                        "text": f"{x:.2f}× libpq's time"})
+    return targets
+
+
+def cppstructs_sanity_problems(results):
+    if "cppstructs" not in results["options"]["cases"]:
+        return []
+    record = results.get("cppstructs") or {"rows": [], "cases": []}
+    problems = []
+    done = cppstructs_by(results)
+    for rows in results["options"].get("cppstructs_rows") or record["rows"]:
+        for name, _ in CPPSTRUCTS_CASES:
+            case = done.get((name, rows))
+            if case is None:
+                problems.append(f"cppstructs {name} {rows:,} rows: did not run")
+            elif case.get("rows") != rows or not case.get("median_ms", 0) > 0:
+                problems.append(f"cppstructs {name}: {case.get('rows')} rows in "
+                                f"{case.get('median_ms')} ms, wanted {rows} rows")
+            elif not 1 < case.get("peak_rss_mib", 0) < 1_000_000:
+                problems.append(f"cppstructs {name} {rows:,} rows: peak RSS "
+                                f"{case.get('peak_rss_mib')} MiB")
+        if record["cases"] and not (record.get("checksums_agree") or {}).get(str(rows)):
+            problems.append(f"cppstructs {rows:,} rows: the cases read different data "
+                            "(checksums differ)")
+    return problems
+
+
+# --------------------------------------------------------------------------
+# The MongoDB case (workloads.py mongo): its own configurations, runs and table
+# --------------------------------------------------------------------------
+
+MONGO_COLLECTION = "some_entries"
+MONGO_DEFAULTS = {"docs": 100_000, "keep": 20_000}  # the original MongoEngine measurement
+MONGO_QUICK = {"docs": 5_000, "keep": 1_000}
+
+
+@dataclasses.dataclass(frozen=True)
+class MongoConfig:
+    name: str
+    label: str
+    client: str  # "pymongo", "mongoengine" or "odbc" (workloads.py mongo)
+    odbc: tuple = ()  # extra ODBC connection keywords, (key, value) pairs
+    manual_threshold0: int = None
+
+
+MONGO_CONFIGS = [
+    MongoConfig("pymongo", "PyMongo find() into plain objects", "pymongo"),
+    MongoConfig("pymongo-manual", "PyMongo + gc.set_threshold(50_000) by hand", "pymongo",
+                manual_threshold0=MANUAL_THRESHOLD0),
+    MongoConfig("mongoengine", "MongoEngine QuerySet of Documents", "mongoengine"),
+    MongoConfig("mongoengine-manual", "MongoEngine + gc.set_threshold(50_000) by hand",
+                "mongoengine", manual_threshold0=MANUAL_THRESHOLD0),
+    MongoConfig("qf-mongo-default", "pyodbc + quietfetch (MongoUri), default policy", "odbc"),
+    MongoConfig("qf-mongo-off", "pyodbc + quietfetch (MongoUri), GcPolicy=off", "odbc",
+                (("GcPolicy", "off"),)),
+]
+MONGO_CONFIG_BY_NAME = {config.name: config for config in MONGO_CONFIGS}
+
+
+def mongo_collection_for(docs):
+    return MONGO_COLLECTION if docs == MONGO_DEFAULTS["docs"] else f"{MONGO_COLLECTION}_{docs}"
+
+
+def mongo_uri():
+    """MONGODB_URI, else the one scripts/mongo.sh recorded for this build."""
+    uri = os.environ.get("MONGODB_URI")
+    if uri:
+        return uri
+    build_dir = os.environ.get("QF_BUILD_DIR") or os.path.join(ROOT, "build")
+    try:
+        with open(os.path.join(build_dir, "test-env", "mongo-env.sh")) as f:
+            for line in f:
+                if line.startswith("export MONGODB_URI="):
+                    import shlex
+
+                    return shlex.split(line[len("export "):])[0].split("=", 1)[1]
+    except OSError:
+        pass
+    return None
+
+
+def mongo_configs(options):
+    if options.mongo_configs:
+        return [MONGO_CONFIG_BY_NAME[name] for name in options.mongo_configs]
+    return list(MONGO_CONFIGS)
+
+
+def mongo_missing(options):
+    """What the mongo case needs but cannot reach, as (what, how to fix)."""
+    if "mongo" not in options.cases:
+        return []
+    missing = []
+    clients = {config.client for config in mongo_configs(options)}
+    if not mongo_uri():
+        missing.append(("MONGODB_URI (the MongoDB server)",
+                        "scripts/mongo.sh start and . <build>/test-env/mongo-env.sh, or leave "
+                        "out the case: --cases without mongo"))
+    if not python_can_import("pymongo"):
+        missing.append(("PyMongo for " + sys.executable, "apt-get install python3-pymongo"))
+    if "mongoengine" in clients and not python_can_import("mongoengine"):
+        missing.append(("MongoEngine for " + sys.executable,
+                        "apt-get install python3-mongoengine, or --mongo-configs without it"))
+    if "odbc" in clients and not python_can_import("pyodbc"):
+        missing.append(("pyodbc for " + sys.executable, "apt-get install python3-pyodbc"))
+    return missing
+
+
+def mongo_probe(options):
+    """Reach the server once, so a wrong URI fails before any timing."""
+    if "mongo" not in options.cases:
+        return []
+    code = ("import pymongo,sys; pymongo.MongoClient(sys.argv[1], "
+            "serverSelectionTimeoutMS=15000).admin.command('ping')")
+    done = subprocess.run([sys.executable, "-c", code, mongo_uri()], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return [f"cannot reach MongoDB at {mongo_uri()}: {last}"]
+    return []
+
+
+def ensure_mongo_collection(docs, log):
+    env = dict(os.environ, MONGODB_URI=mongo_uri(), QF_REF_COLLECTION=mongo_collection_for(docs),
+               QF_REF_ROWS=str(docs))
+    done = subprocess.run([os.path.join(ROOT, "scripts", "load-reference-mongo.sh")], env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        raise RuntimeError(f"loading {mongo_collection_for(docs)}: {done.stderr.strip()}")
+    log(done.stdout.strip() or done.stderr.strip())
+
+
+def run_mongo(options, progress):
+    entries = []
+    for config in mongo_configs(options):
+        params = {"client": config.client, "uri": mongo_uri(), "limit": options.mongo_keep,
+                  "collection": mongo_collection_for(options.mongo_docs)}
+        if config.odbc:
+            params["odbc"] = dict(config.odbc)
+        if config.manual_threshold0:
+            params["manual_threshold0"] = config.manual_threshold0
+        runs, failures = [], []
+        for rep in range(options.reps):
+            what = (f"mongo · {config.name} · {options.mongo_keep:,} of {options.mongo_docs:,} "
+                    f"documents · run {rep + 1}/{options.reps}")
+            progress.begin(what)
+            run, failure = run_workload("mongo", params, options.timeout)
+            if run:
+                runs.append(run)
+                progress.end(what, f"{run['wall_ms']:,.0f} ms, {run['collections_total']:,} "
+                                   f"collections")
+            else:
+                failures.append(failure)
+                progress.end(what, "FAILED")
+                progress.log(f"perf: run failed: {failure}")
+        entries.append({"config": config.name, "label": config.label, "client": config.client,
+                        "params": params, "runs": runs, "failures": failures,
+                        "summary": summarize_runs(runs)})
+    return {"docs": options.mongo_docs, "keep": options.mongo_keep, "reps": options.reps,
+            "server": mongo_server_version(), "entries": entries}
+
+
+def mongo_server_version():
+    code = ("import json,pymongo,sys; i=pymongo.MongoClient(sys.argv[1], "
+            "serverSelectionTimeoutMS=15000).server_info(); "
+            "print(json.dumps([i.get('version'), i.get('quietfetchTestServer')]))")
+    try:
+        done = subprocess.run([sys.executable, "-c", code, mongo_uri()], capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=60)
+        version, test_server = json.loads(done.stdout)
+    except Exception:  # a version is decoration; never fail the run over it
+        return None
+    return f"MongoDB-wire test server ({test_server})" if test_server else f"MongoDB {version}"
+
+
+def mongo_section(results, markdown):
+    mongo = results.get("mongo")
+    if not mongo or not mongo["entries"]:
+        return None
+    base = next((e for e in mongo["entries"] if e["config"] == "pymongo"), None)
+    base_ms = median_of(base, "wall_ms")
+    table = []
+    for e in mongo["entries"]:
+        s = e["summary"]
+        if not s:
+            table.append([e["config"], e["label"], "-", "failed"] + [""] * 8)
+            continue
+        wall = s["wall_ms"]["median"]
+        table.append([
+            e["config"], e["label"], s["driver"] or "-", fmt_num(s["gen0"]), fmt_num(s["gen1"]),
+            fmt_num(s["gen2"]), fmt_spread(s["collections_total"]), fmt_spread(s["wall_ms"]),
+            fmt_ratio(ratio(wall, base_ms)), fmt_spread(s["peak_rss_mib"], 1),
+            fmt_num(s["threshold0_during"]["median"]) if s["enabled_during"] else "disabled",
+            ("yes" if s["restored"] else "NO") + failed_note(e)])
+    title = (f"MongoDB reference workload: one query for {mongo['keep']:,} of "
+             f"{mongo['docs']:,} documents into Python objects (all kept); median (min–max) of "
+             f"{mongo['reps']} fresh processes; server: {mongo.get('server') or '-'}")
+    headers = ["config", "what", "client", "gen0", "gen1", "gen2", "collections", "wall ms",
+               "speed vs PyMongo", "peak RSS MiB", "threshold0 during", "restored"]
+    align = ["l", "l", "l"] + ["r"] * 8 + ["l"]
+    if not markdown:
+        headers, table, align = drop_columns((1,), headers, table, align)
+    text = render(headers, table, markdown, align)
+    return title, text
+
+
+def mongo_sanity_problems(results):
+    mongo = results.get("mongo")
+    if "mongo" not in results["options"]["cases"]:
+        return []
+    if not mongo or not mongo["entries"]:
+        return ["case mongo: nothing ran"]
+    problems = []
+    for e in mongo["entries"]:
+        where = f"mongo {e['config']}"
+        if len(e["runs"]) != mongo["reps"]:
+            problems.append(f"{where}: {len(e['runs'])} of {mongo['reps']} runs finished")
+        for run in e["runs"]:
+            if run["rows"] != mongo["keep"] or run["kept"] != mongo["keep"]:
+                problems.append(f"{where}: read {run['rows']} documents and kept {run['kept']}, "
+                                f"wanted {mongo['keep']}")
+            if not 0 < run["wall_ms"] < 3_600_000:
+                problems.append(f"{where}: wall time {run['wall_ms']} ms")
+            if run["after"] != run["before"]:
+                problems.append(f"{where}: collector settings {run['before']} before, "
+                                f"{run['after']} after")
+            if e["client"] == "odbc" and run.get("driver") != "libquietfetch.so":
+                problems.append(f"{where}: ran through {run.get('driver')}, wanted "
+                                "libquietfetch.so")
+    return problems
+
+
+# --------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------
 
@@ -901,7 +1276,15 @@ def parse_args(argv):
                         f"(default {DEFAULTS['objects_rows']:,})")
     parser.add_argument("--fetchall-rows", help="row counts for fetchall (default 100k,1M)")
     parser.add_argument("--cfetch-rows", help="rows for the C fetch benchmark (default 1M)")
+    parser.add_argument("--cppstructs-rows", help="row counts for the C++ struct benchmark "
+                        "(default 20k,100k,1M)")
     parser.add_argument("--scaling-rows", help="row counts for scaling (default 10k,100k,1M)")
+    parser.add_argument("--mongo-configs", help="configurations for the mongo case (default "
+                        "those enabled; see --list)")
+    parser.add_argument("--mongo-docs", help="documents in the mongo case's collection "
+                        f"(default {MONGO_DEFAULTS['docs']:,})")
+    parser.add_argument("--mongo-keep", help="documents the mongo case queries and keeps "
+                        f"(default {MONGO_DEFAULTS['keep']:,})")
     parser.add_argument("--quick", action="store_true",
                         help="small row counts and one repetition (what CI runs); explicit "
                         "options still win")
@@ -914,6 +1297,8 @@ def parse_args(argv):
                         "(default 900)")
     parser.add_argument("--fetch-bench", help="the fetch_bench program (default "
                         "$QF_BUILD_DIR/conformance/perf/fetch_bench)")
+    parser.add_argument("--orm-bench", help="the orm_bench program (default "
+                        "$QF_BUILD_DIR/orm-bridge/bench/orm_bench)")
     parser.add_argument("--list", action="store_true", help="list cases and configurations")
     options = parser.parse_args(argv)
 
@@ -939,6 +1324,18 @@ def parse_args(argv):
                                else preset["cfetch_rows"])
         options.scaling_rows = (parse_counts(options.scaling_rows) if options.scaling_rows
                                 else preset["scaling_rows"])
+        options.cppstructs_rows = (parse_counts(options.cppstructs_rows)
+                                   if options.cppstructs_rows else preset["cppstructs_rows"])
+        mongo_preset = MONGO_QUICK if options.quick else MONGO_DEFAULTS
+        options.mongo_configs = split_names(options.mongo_configs, list(MONGO_CONFIG_BY_NAME),
+                                            "mongo configuration") \
+            if options.mongo_configs else None
+        options.mongo_docs = (parse_count(options.mongo_docs) if options.mongo_docs
+                              else mongo_preset["docs"])
+        options.mongo_keep = (parse_count(options.mongo_keep) if options.mongo_keep
+                              else min(mongo_preset["keep"], options.mongo_docs))
+        if options.mongo_keep > options.mongo_docs:
+            raise ValueError("--mongo-keep cannot exceed --mongo-docs")
         if options.objects_rows > REFERENCE_ROWS:
             raise ValueError(f"--objects-rows reads from the {REFERENCE_ROWS:,}-row reference "
                              f"table: at most {REFERENCE_ROWS:,}")
@@ -948,6 +1345,8 @@ def parse_args(argv):
     options.out = os.path.abspath(options.out or os.path.join(build_dir, "perf"))
     options.fetch_bench = options.fetch_bench or os.path.join(
         build_dir, "conformance", "perf", "fetch_bench")
+    options.orm_bench = options.orm_bench or os.environ.get("QF_ORM_BENCH") or os.path.join(
+        build_dir, "orm-bridge", "bench", "orm_bench")
     return options
 
 
@@ -964,16 +1363,23 @@ def list_everything():
     print("cases:")
     for case in CASES:
         configs = CASE_CONFIGS.get(case)
+        if case == "mongo":
+            configs = [c.name for c in MONGO_CONFIGS]
+        if case == "cppstructs":
+            configs = [name for name, _ in CPPSTRUCTS_CASES]
         print(f"  {case:10} " + (", ".join(configs) if configs else
                                  ", ".join(name for name, _ in CFETCH_CASES)))
     print("configurations:")
     for config in CONFIGS:
         print(f"  {config.name:16} {config.label}")
+    print("mongo configurations:")
+    for config in MONGO_CONFIGS:
+        print(f"  {config.name:18} {config.label}")
 
 
 def options_record(options):
     keys = ("cases", "configs", "scaling_configs", "reps", "rows", "objects_rows",
-            "fetchall_rows", "cfetch_rows", "scaling_rows", "quick")
+            "fetchall_rows", "cfetch_rows", "cppstructs_rows", "scaling_rows", "quick")
     return {key: getattr(options, key) for key in keys}
 
 
@@ -989,7 +1395,7 @@ def main(argv):
                          ". build/test-env/env.sh\n")
         return EXIT_MISSING
     jobs = plan_jobs(options)
-    missing = missing_peers(options, jobs)
+    missing = missing_peers(options, jobs) + mongo_missing(options)
     if missing:
         sys.stderr.write("perf: cannot run the selected cases; missing:\n")
         for what, fix in missing:
@@ -997,22 +1403,30 @@ def main(argv):
         sys.stderr.write("perf: scripts/install-deps.sh installs them all; or leave out what "
                          "needs them with --cases / --configs (see --list)\n")
         return EXIT_MISSING
-    problems = probe_connections(jobs)
+    problems = probe_connections(jobs) + mongo_probe(options)
     if problems:
         for problem in problems:
             sys.stderr.write(f"perf: {problem}\n")
         return EXIT_MISSING
 
     progress = Progress(len(jobs) * options.reps +
-                        (len(CFETCH_CASES) if "cfetch" in options.cases else 0))
+                        (len(CFETCH_CASES) if "cfetch" in options.cases else 0) +
+                        (len(CPPSTRUCTS_CASES) * len(options.cppstructs_rows)
+                         if "cppstructs" in options.cases else 0) +
+                        (len(mongo_configs(options)) * options.reps
+                         if "mongo" in options.cases else 0))
     tables = set()
     for job in jobs:
         tables |= job.tables()
+    if "cppstructs" in options.cases:
+        tables |= set(options.cppstructs_rows)
     progress.log(f"perf: {len(jobs)} Python configurations × {options.reps} runs"
                  + (f" and {len(CFETCH_CASES)} C fetch cases" if "cfetch" in options.cases
                     else "") + "; data sets: " + ", ".join(fmt_rows(n) for n in sorted(tables)))
     try:
         ensure_tables(tables, progress.log)
+        if "mongo" in options.cases:
+            ensure_mongo_collection(options.mongo_docs, progress.log)
     except RuntimeError as error:
         sys.stderr.write(f"perf: {error}\n")
         return EXIT_FAILED
@@ -1024,6 +1438,9 @@ def main(argv):
                "versions": versions(), "commit": git_commit()}
     results["python"] = run_all(options, jobs, progress)
     results["cfetch"] = run_cfetch(options, progress) if "cfetch" in options.cases else None
+    results["cppstructs"] = (run_cppstructs(options, progress) if "cppstructs" in options.cases
+                             else None)
+    results["mongo"] = run_mongo(options, progress) if "mongo" in options.cases else None
     results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
         timespec="seconds")
     results["targets"] = compute_targets(results)
@@ -1050,7 +1467,8 @@ def finish(options, results, progress):
         out.write(f"\n{title}\n\n{text}\n")
     out.write("\n" + "\n".join(machine_lines(results)) + "\n")
     failed = any(e["failures"] for e in results["python"]) or any(
-        not c.get("ok") for c in (results["cfetch"] or {}).get("cases", []))
+        not c.get("ok") for c in (results["cfetch"] or {}).get("cases", [])) or any(
+        e["failures"] for e in (results.get("mongo") or {}).get("entries", []))
     if results["sanity"]:
         out.write("\nnot sane:\n" + "".join(f"  - {p}\n" for p in results["sanity"]))
     out.write("\nresults:\n")

@@ -185,3 +185,85 @@ def test_missing_environment_exits_3_with_a_message():
     assert done.returncode == 3
     assert "the test environment is missing" in done.stderr
     assert "QF_PG_HOST" in done.stderr
+
+
+# --------------------------------------------------------------------------
+# cppstructs (orm_bench): recorded-shape results built here
+# --------------------------------------------------------------------------
+
+
+def cppstructs_case(name, rows, median_ms, rss=50.0, checksum="00000000000000aa"):
+    return {"name": name, "ok": True, "rows": rows, "wanted_rows": rows,
+            "times_ms": [median_ms * 0.9, median_ms, median_ms * 1.2], "median_ms": median_ms,
+            "min_ms": median_ms * 0.9, "max_ms": median_ms * 1.2, "cpu_median_ms": median_ms / 2,
+            "peak_rss_mib": rss,
+            "rss_before_mib": 10.0, "checksum": checksum, "error": ""}
+
+
+@pytest.fixture
+def with_cppstructs(results):
+    row_counts = [2_000, 10_000]
+    speed = {"bridge": 1.0, "pqxx": 3.0, "soci": 2.5, "libpq": 0.9}
+    cases = [cppstructs_case(name, rows, speed[name] * rows / 100)
+             for rows in row_counts for name, _ in perfsuite.CPPSTRUCTS_CASES]
+    results["options"]["cases"] = results["options"]["cases"] + ["cppstructs"]
+    results["options"]["cppstructs_rows"] = row_counts
+    results["cppstructs"] = perfsuite.cppstructs_record(row_counts, 3, cases)
+    return results
+
+
+def test_cppstructs_is_a_case_with_its_own_rows():
+    assert "cppstructs" in perfsuite.CASES and "cppstructs" in perfsuite.PROGRAM_CASES
+    options = perfsuite.parse_args([])
+    assert options.cppstructs_rows == [20_000, 100_000, 1_000_000]
+    quick = perfsuite.parse_args(["--quick", "--cppstructs-rows", "3k,1k"])
+    assert quick.cppstructs_rows == [1_000, 3_000]
+    assert perfsuite.parse_args(["--quick"]).cppstructs_rows == perfsuite.QUICK["cppstructs_rows"]
+    assert options.orm_bench.endswith(os.path.join("orm-bridge", "bench", "orm_bench"))
+    # cppstructs runs orm_bench, never a Python job
+    assert perfsuite.plan_jobs(perfsuite.parse_args(["--cases", "cppstructs"])) == []
+
+
+def test_cppstructs_results_are_sane_and_reported(with_cppstructs):
+    assert perfsuite.sanity_problems(with_cppstructs) == []
+    text = "\n".join(f"{title}\n{body}"
+                     for title, body in perfsuite.report_sections(with_cppstructs))
+    assert "C++ structs (orm_bench)" in text
+    assert "hand-written libpq" in text and "SOCI 4.0" in text
+    assert "3.00×" in text  # pqxx takes three times the bridge's time
+    assert "all four read the same rows" in text
+    assert "| 10k | bridge |" in perfsuite.markdown_report(with_cppstructs)
+
+
+def test_cppstructs_targets_use_the_largest_row_count(with_cppstructs):
+    targets = {t["name"]: t for t in perfsuite.compute_targets(with_cppstructs)}
+    pqxx = targets["C++ structs, 10,000 rows: bridge vs libpqxx"]
+    assert pqxx["measured"] == pytest.approx(3.0) and pqxx["met"]
+    assert targets["C++ structs, 10,000 rows: bridge vs SOCI"]["measured"] == pytest.approx(2.5)
+    libpq = targets["C++ structs, 10,000 rows: bridge vs hand-written libpq"]
+    assert libpq["measured"] == pytest.approx(1 / 0.9) and libpq["met"]
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda r: r["cppstructs"]["cases"].pop(), "cppstructs libpq 10,000 rows: did not run"),
+    (lambda r: r["cppstructs"]["cases"][0].update(ok=False, error="boom"),
+     "cppstructs bridge 2,000 rows: did not run"),
+    (lambda r: r["cppstructs"]["cases"][1].update(rows=1_999), "1999 rows in"),
+    (lambda r: r["cppstructs"]["checksums_agree"].update({"10000": False}),
+     "cppstructs 10,000 rows: the cases read different data"),
+    (lambda r: r.update(cppstructs=None), "cppstructs soci 2,000 rows: did not run"),
+])
+def test_cppstructs_sanity_finds_damage(with_cppstructs, damage, expected):
+    damage(with_cppstructs)
+    problems = perfsuite.sanity_problems(with_cppstructs)
+    assert any(expected in p for p in problems), problems
+
+
+def test_cppstructs_checksums_are_compared_per_row_count():
+    cases = [cppstructs_case("bridge", 5, 1.0), cppstructs_case("pqxx", 5, 2.0, checksum="b"),
+             cppstructs_case("bridge", 7, 1.0), cppstructs_case("pqxx", 7, 2.0)]
+    record = perfsuite.cppstructs_record([5, 7], 1, cases)
+    assert record["checksums_agree"] == {"5": False, "7": True}
+    failed = perfsuite.cppstructs_section({"cppstructs": perfsuite.cppstructs_record(
+        [5], 1, [{"name": "soci", "rows": 5, "ok": False, "error": "no server"}])}, False)
+    assert "failed: no server" in failed[1]

@@ -13,6 +13,9 @@ Workloads:
   objects   plain pyodbc: fetchall, then one small GC-tracked Python object per
             row, all kept, then commit (what a hand-written loader does)
   fetchall  cursor.fetchall() of every row, nothing else (pyodbc or psycopg2)
+  mongo     the MongoDB reference workload: one query for `limit` documents of
+            the reference collection, each into a Python object, all kept;
+            through PyMongo, MongoEngine or pyodbc with our DSN (MongoUri)
 
 Every measurement has wall_ms (from execute to the end of the unit of work),
 collections per generation (gc.callbacks), peak_rss_mib (ru_maxrss), rows,
@@ -131,7 +134,122 @@ def orm(table, target="odbc", dsn=None, odbc=None, manual_threshold0=None):
     return report
 
 
-WORKLOADS = {"orm": orm, "objects": objects, "fetchall": fetchall}
+class MongoEntry:
+    """A document as a hand-written PyMongo loader keeps it."""
+
+    def __init__(self, _id, id, created_date, some_random_number):
+        self._id = _id
+        self.id = id
+        self.created_date = created_date
+        self.some_random_number = some_random_number
+
+
+def _mongo_database(uri):
+    import pymongo
+    from pymongo.uri_parser import parse_uri
+
+    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=15_000)
+    return client, client[parse_uri(uri).get("database") or "qf"]
+
+
+def _mongo_pymongo(uri, collection, limit):
+    """PyMongo directly: find() with a limit, one object per document."""
+    import pymongo
+
+    client, database = _mongo_database(uri)
+    coll = database[collection]
+    coll.find_one()  # warm up: connection, handshake, session pool
+
+    def work():
+        kept = [MongoEntry(d["_id"], d["id"], d["created_date"], d["some_random_number"])
+                for d in coll.find().limit(limit)]
+        return kept, len(kept)
+
+    return work, None, client.close, f"pymongo {pymongo.version}"
+
+
+def _mongo_mongoengine(uri, collection, limit):
+    """MongoEngine, as the original measurement ran it: a QuerySet of Documents."""
+    import mongoengine
+    from mongoengine import DateTimeField, Document, IntField, StringField
+
+    mongoengine.connect(host=uri, alias="default", serverSelectionTimeoutMS=15_000)
+
+    class SomeEntry(Document):
+        # The document's own "id" field (a uuid4 string) is not MongoEngine's
+        # id, which is _id: map it to another attribute name.
+        uuid = StringField(db_field="id")
+        created_date = DateTimeField()
+        some_random_number = IntField()
+        meta = {"collection": collection, "strict": False, "auto_create_index": False}
+
+    SomeEntry.objects.first()  # warm up
+
+    def work():
+        kept = list(SomeEntry.objects.limit(limit))
+        return kept, len(kept)
+
+    return work, None, mongoengine.disconnect, f"mongoengine {mongoengine.__version__}"
+
+
+def _mongo_odbc(uri, collection, limit, odbc):
+    """pyodbc through our driver's mongo backend (the MongoUri keyword)."""
+    import pyodbc
+
+    keywords = {"MongoUri": "{" + uri + "}", **(odbc or {})}
+    text = "DRIVER={quietfetch};" + ";".join(f"{k}={v}" for k, v in keywords.items())
+    connection = pyodbc.connect(text, autocommit=False, timeout=15)
+    driver = connection.getinfo(pyodbc.SQL_DRIVER_NAME)
+    cursor = connection.cursor()
+    cursor.execute(f"SELECT id FROM {collection} LIMIT 1").fetchall()  # warm up
+    connection.commit()
+
+    def work():
+        cursor.execute(f"SELECT id, created_date, some_random_number FROM {collection} "
+                       f"LIMIT {int(limit)}")
+        kept = [Entry(*row) for row in cursor.fetchall()]
+        return kept, len(kept)
+
+    def close():
+        cursor.close()
+        connection.close()
+
+    # The unit of work ends at commit, as an application's does (and as the
+    # PostgreSQL workloads measure it): after the "during" settings are read.
+    return work, connection.commit, close, driver
+
+
+def mongo(collection, limit, client="pymongo", uri=None, odbc=None, manual_threshold0=None):
+    uri = uri or os.environ["MONGODB_URI"]
+    if client == "pymongo":
+        work, end_unit, close, driver = _mongo_pymongo(uri, collection, limit)
+    elif client == "mongoengine":
+        work, end_unit, close, driver = _mongo_mongoengine(uri, collection, limit)
+    elif client == "odbc":
+        work, end_unit, close, driver = _mongo_odbc(uri, collection, limit, odbc)
+    else:
+        raise ValueError(f"unknown MongoDB client {client!r}")
+    gc.collect()
+    before = gcscen.settings()
+    counter = gcscen.GcCounter()
+    with counter:
+        start = time.perf_counter()
+        if manual_threshold0:
+            gc.set_threshold(manual_threshold0, *gc.get_threshold()[1:])
+        kept, rows = work()
+        during = gcscen.settings()
+        if end_unit:
+            end_unit()
+        if manual_threshold0:
+            gc.set_threshold(*before["threshold"])
+        wall_ms = (time.perf_counter() - start) * 1000.0
+    after = gcscen.settings()
+    close()
+    return {"driver": driver, **gcscen.measurement(counter, before, during, after, wall_ms),
+            "rows": rows, "kept": len(kept)}
+
+
+WORKLOADS = {"orm": orm, "objects": objects, "fetchall": fetchall, "mongo": mongo}
 
 
 def main(argv):

@@ -85,6 +85,11 @@ struct ConnectionSettings {
   std::string libpq_options;  // extra "key=value key=value" conninfo text passed through
   std::string application_name = "quietfetch";
   int connect_timeout_seconds = 0;  // 0: libpq default
+  // MongoDB (MongoUri keyword): when set, the mongo backend is used and the
+  // URI carries hosts, replica set, TLS and authentication.
+  std::string mongo_uri;
+  int mongo_sample_size = 100;       // documents sampled to find a collection's columns
+  uint32_t mongo_batch_size = 1024;  // cursor batchSize (the core sets FetchRows)
 };
 
 // A result being streamed. Not thread-safe.
@@ -111,6 +116,13 @@ class Cursor {
   // the connection ready for the next statement, cheaply (cancel, not drain,
   // when many rows remain).
   virtual absl::Status Close() = 0;
+
+  // Text holding several statements has one result per statement
+  // (SQLMoreResults). Moves past the current result, discarding its unread
+  // rows, to the next one; columns() and rows_affected() then describe it.
+  // False when there is no further result (the cursor is then finished).
+  // An error of a later statement comes back here, when it is reached.
+  virtual absl::StatusOr<bool> NextResult() { return false; }
 };
 
 // Runs a result to its end, discarding any rows: for statements executed for
@@ -142,6 +154,30 @@ class BackendConnection {
   virtual absl::StatusOr<std::unique_ptr<Cursor>> Execute(std::string_view sql,
                                                           std::span<const Param> params) = 0;
 
+  // One parameter set's outcome in ExecuteBatch.
+  struct ParamSetResult {
+    absl::Status status;         // the set's error, if it failed
+    int64_t rows_affected = -1;  // when it ran
+    bool ran = false;            // false: skipped after an earlier error
+  };
+  // Runs `sql`, a statement without result columns, once per parameter set,
+  // as efficiently as the backend can (PostgreSQL: one pipeline). Outside a
+  // transaction each set commits on its own and a failed set does not stop
+  // the others; inside one, the first failure ends the batch. An
+  // absl::StatusCode::kUnimplemented status without SQLSTATE means "not
+  // here" (several statements, a result set, mixed parameter types): the
+  // caller then runs the sets one by one with Execute. Any other status is
+  // an error of the whole batch (a statement the server rejects).
+  virtual absl::StatusOr<std::vector<ParamSetResult>> ExecuteBatch(
+      std::string_view /*sql*/, std::span<const std::vector<Param>> /*sets*/) {
+    return absl::UnimplementedError("no batch execution");
+  }
+
+  // SQLNativeSql: `sql` as the server will run it (escapes translated),
+  // with its '?' markers left in place so that the text can be prepared
+  // again through ODBC.
+  virtual std::string NativeSql(std::string_view sql) const { return std::string(sql); }
+
   // Asks the server to describe `sql` without running it.
   virtual absl::StatusOr<StatementDescription> Describe(std::string_view sql) = 0;
 
@@ -165,6 +201,32 @@ class BackendConnection {
   virtual std::string DatabaseName() const = 0;
   virtual std::string UserName() const = 0;
   virtual std::string ServerName() const = 0;  // host actually connected to
+
+  // ---- Optional hooks; the defaults are PostgreSQL's behaviour. ----
+
+  // SQLGetInfo(SQL_DBMS_NAME).
+  virtual std::string DbmsName() const { return "PostgreSQL"; }
+
+  // Applies SQL_ATTR_QUERY_TIMEOUT (seconds; 0 = none) to the statements that
+  // follow. Returns false when the backend leaves it to the core, which then
+  // sets PostgreSQL's statement_timeout with SQL.
+  virtual bool SetQueryTimeout(uint64_t /*seconds*/) { return false; }
+
+  // A backend whose server has no SQL catalog answers SQLTables and
+  // SQLColumns itself (the core applies the name patterns and builds the
+  // ODBC result); the other catalog functions then return HYC00.
+  struct CatalogTable {
+    std::string name;
+    std::string type;  // "TABLE" or "VIEW"
+  };
+  virtual bool HasOwnCatalog() const { return false; }
+  virtual absl::StatusOr<std::vector<CatalogTable>> ListTables() {
+    return absl::UnimplementedError("ListTables");
+  }
+  // The columns of `table` (names, types; table_name set).
+  virtual absl::StatusOr<std::vector<ColumnInfo>> ListColumns(const std::string& /*table*/) {
+    return absl::UnimplementedError("ListColumns");
+  }
 };
 
 }  // namespace quietfetch::backend

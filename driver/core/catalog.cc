@@ -845,8 +845,8 @@ namespace {
 class CatalogResult : public backend::Cursor {
  public:
   CatalogResult(std::unique_ptr<backend::Cursor> server, const CatalogQuery& query,
-                SQLULEN max_varchar)
-      : server_(std::move(server)), max_varchar_(max_varchar) {
+                SQLULEN max_varchar, bool odbc2)
+      : server_(std::move(server)), max_varchar_(max_varchar), odbc2_(odbc2) {
     const auto& all = server_->columns();
     size_t visible = std::min(query.visible_columns, all.size());
     columns_.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(visible));
@@ -883,6 +883,9 @@ class CatalogResult : public backend::Cursor {
             have_info = true;
           }
           std::optional<int64_t> value = TypeFieldValue(info, *fields_[column]);
+          if (odbc2_ && *fields_[column] == TypeField::kDataType && value.has_value()) {
+            value = Odbc2TypeCode(static_cast<SQLSMALLINT>(*value));
+          }
           if (value.has_value()) {
             batch.AppendInt(*value);
           } else {
@@ -920,6 +923,7 @@ class CatalogResult : public backend::Cursor {
 
   std::unique_ptr<backend::Cursor> server_;
   SQLULEN max_varchar_;
+  bool odbc2_;
   std::vector<backend::ColumnInfo> columns_;
   std::vector<std::optional<TypeField>> fields_;
   rowstore::RowBatch scratch_;
@@ -928,8 +932,9 @@ class CatalogResult : public backend::Cursor {
 }  // namespace
 
 std::unique_ptr<backend::Cursor> CatalogCursor(std::unique_ptr<backend::Cursor> server,
-                                               const CatalogQuery& query, SQLULEN max_varchar) {
-  return std::make_unique<CatalogResult>(std::move(server), query, max_varchar);
+                                               const CatalogQuery& query, SQLULEN max_varchar,
+                                               bool odbc2) {
+  return std::make_unique<CatalogResult>(std::move(server), query, max_varchar, odbc2);
 }
 
 }  // namespace quietfetch::core

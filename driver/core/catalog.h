@@ -114,8 +114,10 @@ std::optional<int64_t> TypeFieldValue(const SqlTypeInfo& info, TypeField field);
 
 // Serves `server` (the result of query.sql) as the catalog result: the
 // visible columns, with derived ones computed, streamed batch by batch.
+// `odbc2`: DATA_TYPE carries the ODBC 2 date/time codes (Odbc2TypeCode).
 std::unique_ptr<backend::Cursor> CatalogCursor(std::unique_ptr<backend::Cursor> server,
-                                               const CatalogQuery& query, SQLULEN max_varchar);
+                                               const CatalogQuery& query, SQLULEN max_varchar,
+                                               bool odbc2 = false);
 
 }  // namespace quietfetch::core
 

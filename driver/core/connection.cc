@@ -1,8 +1,10 @@
 #include "driver/core/connection.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "driver/backend/mongo/mongo_connection.h"
 #include "driver/backend/postgres/pg_connection.h"
 #include "driver/core/descriptor.h"
 #include "driver/core/environment.h"
@@ -40,7 +42,12 @@ absl::Status Connection::Open(ConnectionConfig config) {
   if (config.backend.connect_timeout_seconds == 0 && login_timeout_ > 0) {
     config.backend.connect_timeout_seconds = static_cast<int>(login_timeout_);
   }
-  QF_ASSIGN_OR_RETURN(auto backend, pg::Connect(config.backend));
+  config.backend.mongo_batch_size =
+      static_cast<uint32_t>(std::min<size_t>(config.limits.max_rows, 1u << 24));
+  // MongoUri chooses the MongoDB backend; everything else is PostgreSQL.
+  QF_ASSIGN_OR_RETURN(auto backend, config.backend.mongo_uri.empty()
+                                        ? pg::Connect(config.backend)
+                                        : mongo::Connect(config.backend));
   if (!autocommit_) QF_RETURN_IF_ERROR(backend->SetAutocommit(false));
   if (txn_isolation_set_) QF_RETURN_IF_ERROR(backend->SetIsolationLevel(txn_isolation_));
   backend_ = std::move(backend);
@@ -118,6 +125,15 @@ void Connection::FreeDescriptor(Descriptor* descriptor) {
   descriptors_.remove_if([&](const auto& owned) { return owned.get() == descriptor; });
 }
 
+bool Connection::odbc2() const { return environment_->odbc_version() == SQL_OV_ODBC2; }
+
+bool Connection::CursorNameInUse(std::string_view name, const Statement* except) const {
+  for (const auto& statement : statements_) {
+    if (statement.get() != except && statement->HasCursorName(name)) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<backend::BackendConnection*> Connection::Backend() {
   if (backend_ == nullptr) return NotConnected();
   return backend_.get();
@@ -145,6 +161,11 @@ absl::Status Connection::EndTransaction(SQLSMALLINT completion_type) {
 absl::Status Connection::ApplyStatementTimeout(SQLULEN seconds) {
   if (static_cast<int64_t>(seconds) == applied_timeout_) return absl::OkStatus();
   QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, Backend());
+  // A backend with its own time limit (MongoDB's maxTimeMS) takes it directly.
+  if (backend->SetQueryTimeout(seconds)) {
+    applied_timeout_ = static_cast<int64_t>(seconds);
+    return absl::OkStatus();
+  }
   std::string sql = absl::StrCat("SET statement_timeout = ", seconds * 1000);
   QF_ASSIGN_OR_RETURN(auto cursor, backend->Execute(sql, {}));
   QF_RETURN_IF_ERROR(backend::DrainCursor(*cursor, config_.limits));
@@ -229,8 +250,9 @@ absl::Status Connection::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQ
       }
       if (backend_ != nullptr && name != backend_->DatabaseName()) {
         return SqlError(sqlstate::kOptionalFeatureNotImplemented,
-                        "PostgreSQL cannot switch databases on an open connection; connect "
-                        "with Database=" +
+                        backend_->DbmsName() +
+                            " cannot switch databases on an open connection; connect "
+                            "with Database=" +
                             name);
       }
       return absl::OkStatus();

@@ -32,6 +32,10 @@ class Connection : public Handle {
   ~Connection() override;
 
   Environment* environment() const { return environment_; }
+  // The application declared SQL_OV_ODBC2 (result sets then use ODBC 2 type codes).
+  bool odbc2() const;
+  // Another statement of this connection already carries cursor name `name`.
+  bool CursorNameInUse(std::string_view name, const Statement* except) const;
 
   // SQLConnect: DSN plus optional user/password overriding the DSN's.
   absl::Status ConnectDsn(const std::string& dsn, const std::string* user,

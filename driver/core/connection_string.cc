@@ -111,6 +111,23 @@ const std::vector<Keyword>& Keywords() {
          c.backend.connect_timeout_seconds = static_cast<int>(std::min<int64_t>(n, 86400));
          return absl::OkStatus();
        }},
+      // MongoDB: the URI chooses the mongo backend (hosts, replica set, TLS
+      // and credentials come from it); the sample size types its columns.
+      {{"MongoUri", "MongoDBUri"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         if (v.empty()) {
+           return SqlError(sqlstate::kInvalidAttributeValue,
+                           "MongoUri is empty: expected mongodb://host[:port]/database");
+         }
+         c.backend.mongo_uri = v;
+         return absl::OkStatus();
+       }},
+      {{"MongoSampleSize"},
+       [](ConnectionConfig& c, const std::string& v) -> absl::Status {
+         QF_ASSIGN_OR_RETURN(int64_t n, ParsePositive("MongoSampleSize", v, 1));
+         c.backend.mongo_sample_size = static_cast<int>(std::min<int64_t>(n, 1'000'000));
+         return absl::OkStatus();
+       }},
       {{"FetchRows"},
        [](ConnectionConfig& c, const std::string& v) -> absl::Status {
          QF_ASSIGN_OR_RETURN(int64_t n, ParsePositive("FetchRows", v, 1));

@@ -28,6 +28,8 @@ void Diagnostics::Add(std::string_view sqlstate, std::string_view message,
 void Diagnostics::AddError(const absl::Status& status) {
   std::string_view message = FromAbsl(status.message());
   Add(SqlStateOf(status), message.empty() ? "unknown error" : message, NativeErrorOf(status));
+  const int64_t row = RowNumberOf(status);
+  if (row > 0 && !records_.empty()) records_.back().row_number = static_cast<SQLLEN>(row);
 }
 
 void Diagnostics::AddWarning(std::string_view sqlstate, std::string_view message) {

@@ -78,29 +78,41 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_ASYNC_DBC_FUNCTIONS, U32(SQL_ASYNC_DBC_NOT_CAPABLE));
     add(SQL_DRIVER_AWARE_POOLING_SUPPORTED, U32(SQL_DRIVER_AWARE_POOLING_NOT_CAPABLE));
     add(SQL_FILE_USAGE, U16(SQL_FILE_NOT_SUPPORTED));
-    add(SQL_GETDATA_EXTENSIONS, U32(SQL_GD_ANY_COLUMN | SQL_GD_ANY_ORDER | SQL_GD_BOUND));
+    // SQL_GD_BLOCK: after SQLSetPos(SQL_POSITION), which static cursors
+    // support (SQL_STATIC_CURSOR_ATTRIBUTES1 below; forward-only ones do not).
+    add(SQL_GETDATA_EXTENSIONS,
+        U32(SQL_GD_ANY_COLUMN | SQL_GD_ANY_ORDER | SQL_GD_BOUND | SQL_GD_BLOCK));
     add(SQL_DESCRIBE_PARAMETER, Str("Y"));
     add(SQL_NEED_LONG_DATA_LEN, Str("N"));
-    add(SQL_MULT_RESULT_SETS, Str("N"));
+    add(SQL_MULT_RESULT_SETS, Str("Y"));
     add(SQL_MULTIPLE_ACTIVE_TXN, Str("Y"));
-    add(SQL_PARAM_ARRAY_ROW_COUNTS, U32(SQL_PARC_BATCH));
+    // One row count, the sum over the parameter sets.
+    add(SQL_PARAM_ARRAY_ROW_COUNTS, U32(SQL_PARC_NO_BATCH));
     add(SQL_PARAM_ARRAY_SELECTS, U32(SQL_PAS_NO_SELECT));
-    add(SQL_BATCH_ROW_COUNT, U32(0));
-    add(SQL_BATCH_SUPPORT, U32(0));
+    // Text with several statements: one result (or row count) each, read
+    // with SQLMoreResults.
+    add(SQL_BATCH_ROW_COUNT, U32(SQL_BRC_EXPLICIT));
+    add(SQL_BATCH_SUPPORT, U32(SQL_BS_SELECT_EXPLICIT | SQL_BS_ROW_COUNT_EXPLICIT));
     add(SQL_ROW_UPDATES, Str("N"));
     add(SQL_PROCEDURES, Str("Y"));
     add(SQL_ACCESSIBLE_TABLES, Str("N"));
     add(SQL_ACCESSIBLE_PROCEDURES, Str("N"));
     add(SQL_DATA_SOURCE_READ_ONLY, Str("N"));
-    // Cursors: forward-only, read-only.
-    add(SQL_SCROLL_OPTIONS, U32(SQL_SO_FORWARD_ONLY));
+    // Cursors: forward-only (streaming) and static (held, scrollable), both
+    // read-only and insensitive; no bookmarks, no positioned changes.
+    add(SQL_SCROLL_OPTIONS, U32(SQL_SO_FORWARD_ONLY | SQL_SO_STATIC));
+    add(SQL_FETCH_DIRECTION,
+        U32(SQL_FD_FETCH_NEXT | SQL_FD_FETCH_FIRST | SQL_FD_FETCH_LAST | SQL_FD_FETCH_PRIOR |
+            SQL_FD_FETCH_ABSOLUTE | SQL_FD_FETCH_RELATIVE));
     add(SQL_SCROLL_CONCURRENCY, U32(SQL_SCCO_READ_ONLY));
     add(SQL_CURSOR_SENSITIVITY, U32(SQL_INSENSITIVE));
     add(SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES1, U32(SQL_CA1_NEXT));
     add(SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES2,
         U32(SQL_CA2_READ_ONLY_CONCURRENCY | SQL_CA2_MAX_ROWS_SELECT));
-    add(SQL_STATIC_CURSOR_ATTRIBUTES1, U32(0));
-    add(SQL_STATIC_CURSOR_ATTRIBUTES2, U32(0));
+    add(SQL_STATIC_CURSOR_ATTRIBUTES1, U32(SQL_CA1_NEXT | SQL_CA1_ABSOLUTE | SQL_CA1_RELATIVE |
+                                           SQL_CA1_LOCK_NO_CHANGE | SQL_CA1_POS_POSITION));
+    add(SQL_STATIC_CURSOR_ATTRIBUTES2,
+        U32(SQL_CA2_READ_ONLY_CONCURRENCY | SQL_CA2_MAX_ROWS_SELECT));
     add(SQL_KEYSET_CURSOR_ATTRIBUTES1, U32(0));
     add(SQL_KEYSET_CURSOR_ATTRIBUTES2, U32(0));
     add(SQL_DYNAMIC_CURSOR_ATTRIBUTES1, U32(0));
@@ -108,8 +120,8 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_CURSOR_COMMIT_BEHAVIOR, U16(SQL_CB_CLOSE));
     add(SQL_CURSOR_ROLLBACK_BEHAVIOR, U16(SQL_CB_CLOSE));
     add(SQL_BOOKMARK_PERSISTENCE, U32(0));
-    add(SQL_LOCK_TYPES, U32(0));
-    add(SQL_POS_OPERATIONS, U32(0));
+    add(SQL_LOCK_TYPES, U32(SQL_LCK_NO_CHANGE));
+    add(SQL_POS_OPERATIONS, U32(SQL_POS_POSITION));
     add(SQL_POSITIONED_STATEMENTS, U32(0));
     add(SQL_STATIC_SENSITIVITY, U32(0));
     add(SQL_MAX_CURSOR_NAME_LEN, U16(63));
@@ -119,7 +131,11 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_TXN_ISOLATION_OPTION, U32(SQL_TXN_READ_UNCOMMITTED | SQL_TXN_READ_COMMITTED |
                                       SQL_TXN_REPEATABLE_READ | SQL_TXN_SERIALIZABLE));
     // The DBMS and its SQL.
-    add(SQL_DBMS_NAME, Str("PostgreSQL"));
+    dyn(SQL_DBMS_NAME, [](Connection& c) -> absl::StatusOr<std::string> {
+      // Before connecting, the driver's first backend answers.
+      backend::BackendConnection* b = c.backend_or_null();
+      return b != nullptr ? b->DbmsName() : std::string("PostgreSQL");
+    });
     dyn(SQL_DBMS_VER, [](Connection& c) -> absl::StatusOr<std::string> {
       QF_ASSIGN_OR_RETURN(auto* b, Live(c));
       return OdbcVersion(b->ServerVersion());
@@ -195,15 +211,23 @@ const std::vector<InfoEntry>& InfoTable() {
     add(SQL_NUMERIC_FUNCTIONS,
         U32(SQL_FN_NUM_ABS | SQL_FN_NUM_CEILING | SQL_FN_NUM_FLOOR | SQL_FN_NUM_MOD |
             SQL_FN_NUM_ROUND | SQL_FN_NUM_SIGN | SQL_FN_NUM_SQRT | SQL_FN_NUM_POWER |
-            SQL_FN_NUM_EXP | SQL_FN_NUM_LOG | SQL_FN_NUM_PI | SQL_FN_NUM_TRUNCATE));
+            SQL_FN_NUM_EXP | SQL_FN_NUM_LOG | SQL_FN_NUM_PI | SQL_FN_NUM_TRUNCATE |
+            SQL_FN_NUM_ACOS | SQL_FN_NUM_ASIN | SQL_FN_NUM_ATAN | SQL_FN_NUM_ATAN2 |
+            SQL_FN_NUM_COS | SQL_FN_NUM_COT | SQL_FN_NUM_SIN | SQL_FN_NUM_TAN | SQL_FN_NUM_DEGREES |
+            SQL_FN_NUM_RADIANS | SQL_FN_NUM_LOG10 | SQL_FN_NUM_RAND));
     add(SQL_STRING_FUNCTIONS,
         U32(SQL_FN_STR_CONCAT | SQL_FN_STR_LCASE | SQL_FN_STR_UCASE | SQL_FN_STR_LENGTH |
             SQL_FN_STR_LTRIM | SQL_FN_STR_RTRIM | SQL_FN_STR_REPLACE | SQL_FN_STR_SUBSTRING |
-            SQL_FN_STR_ASCII | SQL_FN_STR_CHAR));
+            SQL_FN_STR_ASCII | SQL_FN_STR_CHAR | SQL_FN_STR_LEFT | SQL_FN_STR_RIGHT |
+            SQL_FN_STR_OCTET_LENGTH | SQL_FN_STR_BIT_LENGTH | SQL_FN_STR_CHAR_LENGTH |
+            SQL_FN_STR_CHARACTER_LENGTH | SQL_FN_STR_POSITION));
     add(SQL_SYSTEM_FUNCTIONS, U32(SQL_FN_SYS_DBNAME | SQL_FN_SYS_IFNULL | SQL_FN_SYS_USERNAME));
     add(SQL_TIMEDATE_FUNCTIONS,
         U32(SQL_FN_TD_NOW | SQL_FN_TD_CURDATE | SQL_FN_TD_CURTIME | SQL_FN_TD_CURRENT_DATE |
-            SQL_FN_TD_CURRENT_TIME | SQL_FN_TD_CURRENT_TIMESTAMP | SQL_FN_TD_EXTRACT));
+            SQL_FN_TD_CURRENT_TIME | SQL_FN_TD_CURRENT_TIMESTAMP | SQL_FN_TD_EXTRACT |
+            SQL_FN_TD_YEAR | SQL_FN_TD_MONTH | SQL_FN_TD_DAYOFMONTH | SQL_FN_TD_DAYOFYEAR |
+            SQL_FN_TD_HOUR | SQL_FN_TD_MINUTE | SQL_FN_TD_SECOND | SQL_FN_TD_QUARTER |
+            SQL_FN_TD_WEEK));
     add(SQL_TIMEDATE_ADD_INTERVALS, U32(0));
     add(SQL_TIMEDATE_DIFF_INTERVALS, U32(0));
     add(SQL_CONVERT_FUNCTIONS, U32(SQL_FN_CVT_CAST));
@@ -232,7 +256,6 @@ const std::vector<InfoEntry>& InfoTable() {
         U32(SQL_SFKD_CASCADE | SQL_SFKD_NO_ACTION | SQL_SFKD_SET_DEFAULT | SQL_SFKD_SET_NULL));
     add(SQL_SQL92_FOREIGN_KEY_UPDATE_RULE,
         U32(SQL_SFKU_CASCADE | SQL_SFKU_NO_ACTION | SQL_SFKU_SET_DEFAULT | SQL_SFKU_SET_NULL));
-    add(SQL_BATCH_ROW_COUNT, U32(0));
     // Limits (0: no fixed limit).
     add(SQL_MAX_IDENTIFIER_LEN, U16(63));
     add(SQL_MAX_COLUMN_NAME_LEN, U16(63));
@@ -284,31 +307,25 @@ absl::StatusOr<InfoValue> GetInfo(Connection& connection, SQLUSMALLINT info_type
 
 namespace {
 constexpr SQLUSMALLINT kSupportedFunctions[] = {
-    SQL_API_SQLALLOCHANDLE,     SQL_API_SQLFREEHANDLE,
-    SQL_API_SQLFREESTMT,        SQL_API_SQLSETENVATTR,
-    SQL_API_SQLGETENVATTR,      SQL_API_SQLCONNECT,
-    SQL_API_SQLDRIVERCONNECT,   SQL_API_SQLDISCONNECT,
-    SQL_API_SQLSETCONNECTATTR,  SQL_API_SQLGETCONNECTATTR,
-    SQL_API_SQLGETINFO,         SQL_API_SQLGETFUNCTIONS,
-    SQL_API_SQLENDTRAN,         SQL_API_SQLEXECDIRECT,
-    SQL_API_SQLPREPARE,         SQL_API_SQLEXECUTE,
-    SQL_API_SQLBINDPARAMETER,   SQL_API_SQLNUMPARAMS,
-    SQL_API_SQLNUMRESULTCOLS,   SQL_API_SQLDESCRIBECOL,
-    SQL_API_SQLCOLATTRIBUTE,    SQL_API_SQLROWCOUNT,
-    SQL_API_SQLFETCH,           SQL_API_SQLFETCHSCROLL,
-    SQL_API_SQLBINDCOL,         SQL_API_SQLGETDATA,
-    SQL_API_SQLCLOSECURSOR,     SQL_API_SQLCANCEL,
-    SQL_API_SQLSETSTMTATTR,     SQL_API_SQLGETSTMTATTR,
-    SQL_API_SQLPARAMDATA,       SQL_API_SQLPUTDATA,
-    SQL_API_SQLMORERESULTS,     SQL_API_SQLGETTYPEINFO,
-    SQL_API_SQLGETDIAGREC,      SQL_API_SQLGETDIAGFIELD,
-    SQL_API_SQLNATIVESQL,       SQL_API_SQLDESCRIBEPARAM,
-    SQL_API_SQLSETDESCFIELD,    SQL_API_SQLGETDESCFIELD,
-    SQL_API_SQLTABLES,          SQL_API_SQLCOLUMNS,
-    SQL_API_SQLPRIMARYKEYS,     SQL_API_SQLFOREIGNKEYS,
-    SQL_API_SQLSTATISTICS,      SQL_API_SQLSPECIALCOLUMNS,
-    SQL_API_SQLPROCEDURES,      SQL_API_SQLPROCEDURECOLUMNS,
-    SQL_API_SQLTABLEPRIVILEGES, SQL_API_SQLCOLUMNPRIVILEGES,
+    SQL_API_SQLALLOCHANDLE,      SQL_API_SQLFREEHANDLE,      SQL_API_SQLFREESTMT,
+    SQL_API_SQLSETENVATTR,       SQL_API_SQLGETENVATTR,      SQL_API_SQLCONNECT,
+    SQL_API_SQLDRIVERCONNECT,    SQL_API_SQLDISCONNECT,      SQL_API_SQLSETCONNECTATTR,
+    SQL_API_SQLGETCONNECTATTR,   SQL_API_SQLGETINFO,         SQL_API_SQLGETFUNCTIONS,
+    SQL_API_SQLENDTRAN,          SQL_API_SQLEXECDIRECT,      SQL_API_SQLPREPARE,
+    SQL_API_SQLEXECUTE,          SQL_API_SQLBINDPARAMETER,   SQL_API_SQLNUMPARAMS,
+    SQL_API_SQLNUMRESULTCOLS,    SQL_API_SQLDESCRIBECOL,     SQL_API_SQLCOLATTRIBUTE,
+    SQL_API_SQLROWCOUNT,         SQL_API_SQLFETCH,           SQL_API_SQLFETCHSCROLL,
+    SQL_API_SQLSETPOS,           SQL_API_SQLEXTENDEDFETCH,   SQL_API_SQLBINDCOL,
+    SQL_API_SQLGETDATA,          SQL_API_SQLCLOSECURSOR,     SQL_API_SQLCANCEL,
+    SQL_API_SQLSETSTMTATTR,      SQL_API_SQLGETSTMTATTR,     SQL_API_SQLPARAMDATA,
+    SQL_API_SQLPUTDATA,          SQL_API_SQLMORERESULTS,     SQL_API_SQLGETTYPEINFO,
+    SQL_API_SQLGETDIAGREC,       SQL_API_SQLGETDIAGFIELD,    SQL_API_SQLNATIVESQL,
+    SQL_API_SQLDESCRIBEPARAM,    SQL_API_SQLSETCURSORNAME,   SQL_API_SQLGETCURSORNAME,
+    SQL_API_SQLSETDESCFIELD,     SQL_API_SQLGETDESCFIELD,    SQL_API_SQLGETDESCREC,
+    SQL_API_SQLSETDESCREC,       SQL_API_SQLCOPYDESC,        SQL_API_SQLTABLES,
+    SQL_API_SQLCOLUMNS,          SQL_API_SQLPRIMARYKEYS,     SQL_API_SQLFOREIGNKEYS,
+    SQL_API_SQLSTATISTICS,       SQL_API_SQLSPECIALCOLUMNS,  SQL_API_SQLPROCEDURES,
+    SQL_API_SQLPROCEDURECOLUMNS, SQL_API_SQLTABLEPRIVILEGES, SQL_API_SQLCOLUMNPRIVILEGES,
 };
 }  // namespace
 
@@ -420,7 +437,7 @@ LocalValue TextOrNull(const char* text) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<backend::Cursor>> TypeInfoResult(SQLSMALLINT data_type,
-                                                                SQLULEN max_varchar) {
+                                                                SQLULEN max_varchar, bool odbc2) {
   // ODBC 2 date/time codes ask for the same rows as their ODBC 3 forms.
   if (data_type == SQL_DATE) data_type = SQL_TYPE_DATE;
   if (data_type == SQL_TIME) data_type = SQL_TYPE_TIME;
@@ -460,7 +477,8 @@ absl::StatusOr<std::unique_ptr<backend::Cursor>> TypeInfoResult(SQLSMALLINT data
     if (row.data_type == SQL_TYPE_TIME) subcode = int64_t{SQL_CODE_TIME};
     if (row.data_type == SQL_TYPE_TIMESTAMP) subcode = int64_t{SQL_CODE_TIMESTAMP};
     int64_t size = row.column_size < 0 ? static_cast<int64_t>(max_varchar) : row.column_size;
-    rows.push_back({std::string(row.name), int64_t{row.data_type}, size, TextOrNull(row.prefix),
+    const SQLSMALLINT reported_type = odbc2 ? Odbc2TypeCode(row.data_type) : row.data_type;
+    rows.push_back({std::string(row.name), int64_t{reported_type}, size, TextOrNull(row.prefix),
                     TextOrNull(row.suffix), TextOrNull(row.create_params), int64_t{SQL_NULLABLE},
                     int64_t{row.case_sensitive ? 1 : 0}, int64_t{row.searchable},
                     NullOr(row.unsigned_attr), int64_t{row.fixed_prec_scale ? 1 : 0},
@@ -510,7 +528,7 @@ absl::StatusOr<InfoValue> ColumnAttribute(const backend::ColumnInfo& column, SQL
     case SQL_DESC_LITERAL_PREFIX:
       return Str(std::string(type.literal_prefix));
     case SQL_DESC_LITERAL_SUFFIX:
-      return Str(std::string(type.literal_prefix));
+      return Str(std::string(type.literal_suffix));
     case SQL_DESC_CONCISE_TYPE:  // == SQL_COLUMN_TYPE
       return len(type.sql_type);
     case SQL_DESC_TYPE:

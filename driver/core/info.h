@@ -33,8 +33,11 @@ absl::StatusOr<InfoValue> GetInfo(Connection& connection, SQLUSMALLINT info_type
 absl::Status GetFunctions(SQLUSMALLINT function_id, SQLUSMALLINT* supported);
 
 // SQLGetTypeInfo's result for `data_type` (SQL_ALL_TYPES for every type).
+// `odbc2`: the application declared SQL_OV_ODBC2, so DATA_TYPE carries the
+// ODBC 2 date/time codes.
 absl::StatusOr<std::unique_ptr<backend::Cursor>> TypeInfoResult(SQLSMALLINT data_type,
-                                                                SQLULEN max_varchar);
+                                                                SQLULEN max_varchar,
+                                                                bool odbc2 = false);
 
 // SQLColAttribute field `field` of a result column (1-based `number`).
 absl::StatusOr<InfoValue> ColumnAttribute(const backend::ColumnInfo& column, SQLUSMALLINT number,

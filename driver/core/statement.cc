@@ -2,7 +2,10 @@
 
 #include <cctype>
 #include <cstring>
+#include <optional>
+#include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "driver/core/buffered_result.h"
 #include "driver/core/connection.h"
@@ -27,39 +30,11 @@ bool IsKnownCType(SQLSMALLINT c_type) {
   }
 }
 
+// SQLBindParameter's SQL types: those of descriptors, without intervals
+// (which no conversion sends yet), plus SQL_UNKNOWN_TYPE.
 bool IsKnownSqlType(SQLSMALLINT sql_type) {
-  switch (sql_type) {
-    case SQL_CHAR:
-    case SQL_VARCHAR:
-    case SQL_LONGVARCHAR:
-    case SQL_WCHAR:
-    case SQL_WVARCHAR:
-    case SQL_WLONGVARCHAR:
-    case SQL_DECIMAL:
-    case SQL_NUMERIC:
-    case SQL_SMALLINT:
-    case SQL_INTEGER:
-    case SQL_REAL:
-    case SQL_FLOAT:
-    case SQL_DOUBLE:
-    case SQL_BIT:
-    case SQL_TINYINT:
-    case SQL_BIGINT:
-    case SQL_BINARY:
-    case SQL_VARBINARY:
-    case SQL_LONGVARBINARY:
-    case SQL_TYPE_DATE:
-    case SQL_TYPE_TIME:
-    case SQL_TYPE_TIMESTAMP:
-    case SQL_DATE:
-    case SQL_TIME:
-    case SQL_TIMESTAMP:
-    case SQL_GUID:
-    case SQL_UNKNOWN_TYPE:
-      return true;
-    default:
-      return false;
-  }
+  return sql_type == SQL_UNKNOWN_TYPE ||
+         (IsValidSqlType(sql_type) && VerboseTypeOf(sql_type) != SQL_INTERVAL);
 }
 
 // What SQL_C_DEFAULT means for a parameter of the given SQL type.
@@ -143,10 +118,16 @@ bool IsRowChangingStatement(std::string_view sql) {
   return word == "UPDATE" || word == "DELETE" || word == "INSERT" || word == "MERGE";
 }
 
-// The server cancels a statement that outlives statement_timeout with
-// 57014; ODBC calls that a timeout (HYT00).
+// The server ends a cancelled statement with 57014, for SQLCancel ("user
+// request") as for one that outlives SQL_ATTR_QUERY_TIMEOUT's
+// statement_timeout. ODBC calls the first HY008 and the second HYT00.
 absl::Status MapTimeout(absl::Status status, SQLULEN query_timeout) {
-  if (status.ok() || query_timeout == 0 || SqlStateOf(status) != "57014") return status;
+  if (status.ok() || SqlStateOf(status) != "57014") return status;
+  const bool user_request = absl::StrContains(status.message(), "user request");
+  if (query_timeout == 0 || user_request) {
+    return SqlError(sqlstate::kOperationCanceled,
+                    absl::StrCat("operation canceled: ", status.message()));
+  }
   return SqlError(sqlstate::kTimeoutExpired,
                   absl::StrCat("query timeout expired (SQL_ATTR_QUERY_TIMEOUT = ", query_timeout,
                                " s): ", status.message()));
@@ -167,6 +148,25 @@ absl::Status SequenceError(std::string_view why) {
   return SqlError(sqlstate::kFunctionSequenceError, why);
 }
 
+// The orientations a static cursor accepts.
+absl::Status CheckScrollOrientation(SQLSMALLINT orientation) {
+  switch (orientation) {
+    case SQL_FETCH_NEXT:
+    case SQL_FETCH_PRIOR:
+    case SQL_FETCH_FIRST:
+    case SQL_FETCH_LAST:
+    case SQL_FETCH_ABSOLUTE:
+    case SQL_FETCH_RELATIVE:
+      return absl::OkStatus();
+    case SQL_FETCH_BOOKMARK:
+      return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                      "bookmarks are not supported: SQL_FETCH_BOOKMARK cannot be used");
+    default:
+      return SqlError(sqlstate::kFetchTypeOutOfRange,
+                      absl::StrCat("invalid fetch orientation ", orientation));
+  }
+}
+
 }  // namespace
 
 Statement::Statement(Connection* connection)
@@ -174,7 +174,7 @@ Statement::Statement(Connection* connection)
       connection_(connection),
       implicit_ard_(connection, DescKind::kArd, false),
       implicit_apd_(connection, DescKind::kApd, false),
-      ird_(connection, DescKind::kIrd, false),
+      ird_(connection, DescKind::kIrd, false, this),
       ipd_(connection, DescKind::kIpd, false),
       ard_(&implicit_ard_),
       apd_(&implicit_apd_) {
@@ -215,6 +215,7 @@ absl::Status Statement::RequireConnection() { return connection_->Backend().stat
 
 void Statement::ResetCursorState() {
   cursor_.reset();
+  rest_.reset();
   columns_ = nullptr;
   batch_.Clear(0);
   row_ = 0;
@@ -226,6 +227,11 @@ void Statement::ResetCursorState() {
   count_known_ = false;
   pieces_.Reset();
   pieces_column_ = 0;
+  scroll_ = nullptr;
+  static_batch_ = nullptr;
+  scroll_position_ = RowsetPosition();
+  scroll_rowset_rows_ = 0;
+  scroll_last_rowset_size_ = 0;
 }
 
 absl::Status Statement::Prepare(std::string sql) {
@@ -282,23 +288,37 @@ absl::StatusOr<Outcome> Statement::Run() {
   size_t sets = apd_->array_size == 0 ? 1 : apd_->array_size;
   if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = 0;
   row_count_ = -1;
+  if (sets > 1) {
+    absl::StatusOr<std::optional<Outcome>> batched = RunBatch(sets);
+    if (!batched.ok() || batched->has_value()) {
+      if (!batched.ok()) state_ = prepared_ ? State::kPrepared : State::kAllocated;
+      if (!batched.ok()) return batched.status();
+      return **batched;
+    }
+  }
   int64_t total_rows = 0;
   bool any_count = false;
+  size_t processed = 0;
   for (size_t set = 0; set < sets; ++set) {
     param_set_ = set;
+    if (sets > 1 && IgnoredSet(set)) {
+      if (ipd_.array_status_ptr != nullptr) ipd_.array_status_ptr[set] = SQL_PARAM_UNUSED;
+      continue;
+    }
     absl::StatusOr<Outcome> outcome = RunOneParamSet(set);
-    if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = set + 1;
+    processed = set + 1;
+    if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = processed;
     if (ipd_.array_status_ptr != nullptr) {
       ipd_.array_status_ptr[set] = outcome.ok() ? SQL_PARAM_SUCCESS : SQL_PARAM_ERROR;
     }
     if (!outcome.ok()) {
       state_ = prepared_ ? State::kPrepared : State::kAllocated;
       if (sets == 1) return outcome.status();
-      diag().AddError(outcome.status());
+      // As psqlODBC does, the sets after a failed one are not run.
       for (size_t rest = set + 1; rest < sets && ipd_.array_status_ptr != nullptr; ++rest) {
         ipd_.array_status_ptr[rest] = SQL_PARAM_UNUSED;
       }
-      return outcome.status();
+      return SetError(set, outcome.status());
     }
     if (*outcome == Outcome::kNeedData) {
       if (sets > 1) {
@@ -315,8 +335,92 @@ absl::StatusOr<Outcome> Statement::Run() {
     // Only the last parameter set's result stays open.
     if (set + 1 < sets && cursor_ != nullptr) QF_RETURN_IF_ERROR(CloseCursor(false));
   }
+  if (sets > 1 && processed == 0) {
+    // Every set was ignored: nothing ran.
+    state_ = State::kExecuted;
+    row_count_ = 0;
+    return Outcome::kOk;
+  }
   if (sets > 1 && any_count && cursor_ == nullptr) row_count_ = total_rows;
   return FinishedOutcome();
+}
+
+bool Statement::IgnoredSet(size_t set) const {
+  return apd_->array_status_ptr != nullptr && apd_->array_status_ptr[set] == SQL_PARAM_IGNORE;
+}
+
+absl::Status Statement::SetError(size_t set, const absl::Status& status) const {
+  return WithRowNumber(
+      WithNativeError(SqlError(SqlStateOf(status),
+                               absl::StrCat("parameter set ", set + 1, ": ", status.message())),
+                      NativeErrorOf(status)),
+      static_cast<int64_t>(set + 1));
+}
+
+absl::StatusOr<std::optional<Outcome>> Statement::RunBatch(size_t sets) {
+  // Collect every set first: the backend sends them all at once.
+  std::vector<std::vector<backend::Param>> collected;
+  std::vector<size_t> numbers;  // set index of each collected set
+  std::vector<absl::Status> collect_errors(sets);
+  collected.reserve(sets);
+  numbers.reserve(sets);
+  for (size_t set = 0; set < sets; ++set) {
+    if (IgnoredSet(set)) continue;
+    bool needs_data = false;
+    absl::Status collected_ok = CollectParams(set, &needs_data);
+    if (needs_data) return std::optional<Outcome>();  // the per-set path reports it
+    if (!collected_ok.ok()) {
+      collect_errors[set] = collected_ok;
+      continue;
+    }
+    collected.push_back(std::move(params_));
+    numbers.push_back(set);
+  }
+  params_.clear();
+  QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, connection_->Backend());
+  QF_RETURN_IF_ERROR(connection_->ApplyStatementTimeout(query_timeout_));
+  absl::StatusOr<std::vector<backend::BackendConnection::ParamSetResult>> results =
+      backend->ExecuteBatch(sql_, collected);
+  if (!results.ok()) {
+    if (results.status().code() == absl::StatusCode::kUnimplemented &&
+        SqlStateOf(results.status()) == "HY000") {
+      return std::optional<Outcome>();
+    }
+    return MapTimeout(results.status(), query_timeout_);
+  }
+  ResetCursorState();
+  state_ = State::kExecuted;
+  std::vector<backend::BackendConnection::ParamSetResult> by_set(sets);
+  for (size_t i = 0; i < numbers.size() && i < results->size(); ++i) {
+    by_set[numbers[i]] = std::move((*results)[i]);
+  }
+  int64_t total_rows = 0;
+  size_t processed = 0;
+  absl::Status last_error;
+  size_t last_error_set = 0;
+  for (size_t set = 0; set < sets; ++set) {
+    SQLUSMALLINT status = SQL_PARAM_UNUSED;
+    absl::Status error = collect_errors[set];
+    if (error.ok()) error = by_set[set].status;
+    if (!error.ok()) {
+      status = SQL_PARAM_ERROR;
+      if (!last_error.ok()) diag().AddError(SetError(last_error_set, last_error));
+      last_error = MapTimeout(error, query_timeout_);
+      last_error_set = set;
+    } else if (by_set[set].ran && !IgnoredSet(set)) {
+      status = SQL_PARAM_SUCCESS;
+      if (by_set[set].rows_affected > 0) total_rows += by_set[set].rows_affected;
+    }
+    if (status != SQL_PARAM_UNUSED) processed = set + 1;
+    if (ipd_.array_status_ptr != nullptr) ipd_.array_status_ptr[set] = status;
+  }
+  if (ipd_.rows_processed_ptr != nullptr) *ipd_.rows_processed_ptr = processed;
+  row_count_ = total_rows;
+  if (!last_error.ok()) {
+    state_ = prepared_ ? State::kPrepared : State::kAllocated;
+    return SetError(last_error_set, last_error);
+  }
+  return std::optional<Outcome>(Outcome::kOk);
 }
 
 Outcome Statement::FinishedOutcome() const {
@@ -492,7 +596,7 @@ absl::Status Statement::Cancel() {
   return backend->Cancel();
 }
 
-absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor) {
+absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor, bool later_result) {
   ResetCursorState();
   state_ = State::kExecuted;
   if (cursor->columns().empty()) {
@@ -500,9 +604,11 @@ absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor) {
     QF_RETURN_IF_ERROR(
         MapTimeout(backend::DrainCursor(*cursor, connection_->config().limits), query_timeout_));
     row_count_ = cursor->rows_affected();
+    // Text with several statements may have further results.
+    rest_ = std::move(cursor);
     return absl::OkStatus();
   }
-  if (IsRowChangingStatement(sql_)) {
+  if (!later_result && IsRowChangingStatement(sql_)) {
     // DML ... RETURNING: applications read SQLRowCount right after execute.
     auto buffered = BufferedResult::ReadAll(std::move(cursor), connection_->config().limits);
     if (!buffered.ok()) return MapTimeout(buffered.status(), query_timeout_);
@@ -513,6 +619,7 @@ absl::Status Statement::StartCursor(std::unique_ptr<backend::Cursor> cursor) {
   columns_ = &cursor_->columns();
   batch_.Clear(columns_->size());
   row_count_ = -1;
+  if (cursor_type_ != SQL_CURSOR_FORWARD_ONLY) return OpenStaticCursor();
   return absl::OkStatus();
 }
 
@@ -724,7 +831,7 @@ absl::StatusOr<bool> Statement::NextRow() {
   return true;
 }
 
-absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
+absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN offset) {
   if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
   if (cursor_ == nullptr) {
     if (state_ == State::kExecuted) {
@@ -732,9 +839,12 @@ absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
     }
     return SequenceError("no result set: execute a query before fetching");
   }
-  if (orientation != SQL_FETCH_NEXT) {
+  if (scroll_ != nullptr) {
+    QF_RETURN_IF_ERROR(CheckScrollOrientation(orientation));
+  } else if (orientation != SQL_FETCH_NEXT) {
     return SqlError(sqlstate::kFetchTypeOutOfRange,
-                    "the cursor is forward-only: only SQL_FETCH_NEXT is supported");
+                    "the cursor is forward-only: only SQL_FETCH_NEXT is supported (set "
+                    "SQL_ATTR_CURSOR_SCROLLABLE to SQL_SCROLLABLE before executing to scroll)");
   }
   pieces_.Reset();
   pieces_column_ = 0;
@@ -765,6 +875,7 @@ absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
         fixed > 0 ? static_cast<size_t>(fixed) : static_cast<size_t>(record->octet_length);
     bound_.push_back(bound);
   }
+  if (scroll_ != nullptr) return FetchStatic(orientation, offset, array_size);
 
   for (size_t i = 0; i < array_size; ++i) {
     if (max_rows_ > 0 && rows_returned_ >= max_rows_) {
@@ -781,7 +892,7 @@ absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
     if (!*has_row) break;
     ++rows_returned_;
     absl::Status row_error;
-    SQLUSMALLINT row_status = WriteBoundRow(i, &row_error);
+    SQLUSMALLINT row_status = WriteBoundRow(batch_, row_, i, &row_error);
     if (row_status == SQL_ROW_ERROR) {
       // A single-row fetch whose row failed is an error; in a rowset the row
       // is marked and the error becomes a diagnostic record.
@@ -810,7 +921,8 @@ absl::StatusOr<Outcome> Statement::Fetch(SQLSMALLINT orientation, SQLLEN) {
   return Outcome::kOk;
 }
 
-SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index, absl::Status* row_error) {
+SQLUSMALLINT Statement::WriteBoundRow(const rowstore::RowBatch& batch, size_t row,
+                                      size_t rowset_index, absl::Status* row_error) {
   SQLUSMALLINT row_status = SQL_ROW_SUCCESS;
   const bool by_column = ard_->bind_type == SQL_BIND_BY_COLUMN;
   for (const BoundColumn& bound : bound_) {
@@ -827,7 +939,7 @@ SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index, absl::Status* row_err
     target.precision = record.precision;
     target.scale = record.scale;
     absl::StatusOr<ConvertOutcome> outcome =
-        WriteCell(batch_.at(row_, bound.index), bound.type, target, nullptr);
+        WriteCell(batch.at(row, bound.index), bound.type, target, nullptr);
     if (!outcome.ok()) {
       if (row_error->ok()) *row_error = outcome.status();
       row_status = SQL_ROW_ERROR;
@@ -845,6 +957,149 @@ SQLUSMALLINT Statement::WriteBoundRow(size_t rowset_index, absl::Status* row_err
     }
   }
   return row_status;
+}
+
+absl::Status Statement::OpenStaticCursor() {
+  absl::StatusOr<std::unique_ptr<ScrollCursor>> held =
+      ScrollCursor::ReadAll(std::move(cursor_), connection_->config().limits, max_rows_,
+                            [this](int64_t rows) { CountFetchedRows(rows); });
+  if (!held.ok()) {
+    ResetCursorState();
+    return MapTimeout(held.status(), query_timeout_);
+  }
+  scroll_ = held->get();
+  cursor_ = *std::move(held);
+  columns_ = &cursor_->columns();
+  count_known_ = true;
+  return absl::OkStatus();
+}
+
+void Statement::PositionOnRow(int64_t number) {
+  auto [batch, row] = scroll_->Row(number);
+  static_batch_ = batch;
+  row_ = row;
+  rows_returned_ = static_cast<SQLULEN>(number);  // SQL_ATTR_ROW_NUMBER
+  on_row_ = true;
+  pieces_.Reset();
+  pieces_column_ = 0;
+}
+
+absl::StatusOr<Outcome> Statement::FetchStatic(SQLSMALLINT orientation, SQLLEN offset,
+                                               size_t array_size) {
+  SQLUSMALLINT* status = ird_.array_status_ptr;
+  const int64_t rows = scroll_->row_count();
+  ScrollMove move =
+      MoveRowset(scroll_position_, orientation, offset, array_size, scroll_last_rowset_size_, rows);
+  scroll_position_ = move.position;
+  scroll_last_rowset_size_ = array_size;
+  const size_t fetched = RowsInRowset(scroll_position_, array_size, rows);
+  scroll_rowset_rows_ = fetched;
+  if (fetched == 0) {
+    on_row_ = false;
+    static_batch_ = nullptr;
+    if (ird_.rows_processed_ptr != nullptr) *ird_.rows_processed_ptr = 0;
+    if (status != nullptr) {
+      for (size_t i = 0; i < array_size; ++i) status[i] = SQL_ROW_NOROW;
+    }
+    return Outcome::kNoData;
+  }
+  if (move.clamped_to_first) {
+    diag().AddWarning("01S06",
+                      "attempt to fetch before the result set returned the first rowset: the "
+                      "first rowset was returned");
+  }
+  for (size_t i = 0; i < fetched; ++i) {
+    auto [batch, row] = scroll_->Row(scroll_position_.start + static_cast<int64_t>(i));
+    absl::Status row_error;
+    SQLUSMALLINT row_status = WriteBoundRow(*batch, row, i, &row_error);
+    if (row_status == SQL_ROW_ERROR) {
+      if (array_size == 1) {
+        PositionOnRow(scroll_position_.start);
+        if (status != nullptr) status[0] = SQL_ROW_ERROR;
+        if (ird_.rows_processed_ptr != nullptr) *ird_.rows_processed_ptr = 1;
+        return row_error;
+      }
+      diag().AddError(row_error);
+    }
+    if (status != nullptr) status[i] = row_status;
+  }
+  if (ird_.rows_processed_ptr != nullptr) *ird_.rows_processed_ptr = fetched;
+  if (status != nullptr) {
+    for (size_t i = fetched; i < array_size; ++i) status[i] = SQL_ROW_NOROW;
+  }
+  // The cursor is on the first row of the rowset until SQLSetPos moves it.
+  PositionOnRow(scroll_position_.start);
+  return Outcome::kOk;
+}
+
+absl::Status Statement::SetPos(SQLSETPOSIROW row, SQLUSMALLINT operation, SQLUSMALLINT lock_type) {
+  switch (operation) {
+    case SQL_POSITION:
+      break;
+    case SQL_REFRESH:
+      return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                      "SQLSetPos(SQL_REFRESH) is not supported: static cursors hold the result "
+                      "as it was when the statement ran; execute it again to refresh");
+    case SQL_UPDATE:
+    case SQL_DELETE:
+    case SQL_ADD:
+      return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                      "SQLSetPos cannot change rows: cursors are read-only "
+                      "(SQL_CONCUR_READ_ONLY); use UPDATE, DELETE or INSERT statements");
+    default:
+      return SqlError(sqlstate::kInvalidAttributeIdentifier,
+                      absl::StrCat("invalid SQLSetPos operation ", operation));
+  }
+  switch (lock_type) {
+    case SQL_LOCK_NO_CHANGE:
+      break;
+    case SQL_LOCK_EXCLUSIVE:
+    case SQL_LOCK_UNLOCK:
+      return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                      "SQLSetPos row locks are not supported: use SQL_LOCK_NO_CHANGE");
+    default:
+      return SqlError(sqlstate::kInvalidAttributeIdentifier,
+                      absl::StrCat("invalid SQLSetPos lock type ", lock_type));
+  }
+  if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
+  if (cursor_ == nullptr) {
+    if (state_ == State::kExecuted) {
+      return InvalidCursorState("the statement did not produce a result set");
+    }
+    return SequenceError("no result set: execute a query and fetch a rowset first");
+  }
+  if (scroll_ == nullptr) {
+    return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                    "SQLSetPos needs a static cursor: set SQL_ATTR_CURSOR_SCROLLABLE to "
+                    "SQL_SCROLLABLE (or SQL_ATTR_CURSOR_TYPE to SQL_CURSOR_STATIC) before "
+                    "executing");
+  }
+  if (!scroll_position_.on_rowset() || scroll_rowset_rows_ == 0) {
+    return InvalidCursorState("no rowset: the cursor is before the first or after the last row");
+  }
+  if (row == 0) {
+    return SqlError("HY109",
+                    "SQLSetPos(SQL_POSITION) needs a row number from 1 to the rows in "
+                    "the rowset; 0 (every row) does not name one row");
+  }
+  if (row > scroll_rowset_rows_) {
+    return SqlError("HY107", absl::StrCat("row ", row, " is not in the rowset, which has ",
+                                          scroll_rowset_rows_, " row(s)"));
+  }
+  PositionOnRow(scroll_position_.start + static_cast<int64_t>(row) - 1);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Outcome> Statement::ExtendedFetch(SQLUSMALLINT orientation, SQLLEN offset,
+                                                 SQLULEN* row_count, SQLUSMALLINT* row_status) {
+  // SQLExtendedFetch reports through its own arguments, not the statement
+  // attributes: lend them to the IRD for this one call.
+  SQLULEN* saved_count = std::exchange(ird_.rows_processed_ptr, row_count);
+  SQLUSMALLINT* saved_status = std::exchange(ird_.array_status_ptr, row_status);
+  absl::StatusOr<Outcome> outcome = Fetch(static_cast<SQLSMALLINT>(orientation), offset);
+  ird_.rows_processed_ptr = saved_count;
+  ird_.array_status_ptr = saved_status;
+  return outcome;
 }
 
 absl::StatusOr<Outcome> Statement::GetData(SQLUSMALLINT column, SQLSMALLINT c_type,
@@ -878,9 +1133,11 @@ absl::StatusOr<Outcome> Statement::GetData(SQLUSMALLINT column, SQLSMALLINT c_ty
   SQLSMALLINT scale = 0;
   if (c_type == SQL_ARD_TYPE) {
     const DescRecord* record = ard_->Find(column);
-    if (record == nullptr || !record->bound) {
+    // The record need not be bound: SQLSetDescField of its type fields alone
+    // is the documented way to ask for, say, SQL_C_NUMERIC with a scale.
+    if (record == nullptr) {
       return SqlError(sqlstate::kInvalidDescriptorIndex,
-                      "SQL_ARD_TYPE needs the column's type in the ARD (bind it first)");
+                      "SQL_ARD_TYPE needs the column's type in the ARD (set or bind it first)");
     }
     c_type = record->concise_type;
     precision = record->precision;
@@ -902,8 +1159,9 @@ absl::StatusOr<Outcome> Statement::GetData(SQLUSMALLINT column, SQLSMALLINT c_ty
   target.indicator = indicator;
   target.precision = precision;
   target.scale = scale;
+  const rowstore::RowBatch& batch = static_batch_ != nullptr ? *static_batch_ : batch_;
   QF_ASSIGN_OR_RETURN(ConvertOutcome outcome,
-                      WriteCell(batch_.at(row_, column - 1), type, target, &pieces_));
+                      WriteCell(batch.at(row_, column - 1), type, target, &pieces_));
   switch (outcome) {
     case ConvertOutcome::kOk:
       return Outcome::kOk;
@@ -926,6 +1184,11 @@ absl::Status Statement::CloseCursor(bool must_be_open) {
   }
   if (cursor_ == nullptr) {
     if (must_be_open) return InvalidCursorState("no cursor is open");
+    if (rest_ != nullptr) {
+      // The rest of a multi-statement batch is discarded.
+      (void)rest_->Close();
+      rest_.reset();
+    }
     if (state_ == State::kExecuted) state_ = prepared_ ? State::kPrepared : State::kAllocated;
     return absl::OkStatus();
   }
@@ -943,8 +1206,27 @@ absl::Status Statement::CloseCursor(bool must_be_open) {
 absl::StatusOr<Outcome> Statement::MoreResults() {
   if (state_ == State::kNeedData) return SequenceError("SQLParamData/SQLPutData is in progress");
   if (state_ != State::kExecuted) return Outcome::kNoData;
-  QF_RETURN_IF_ERROR(CloseCursor(false));
-  return Outcome::kNoData;
+  std::unique_ptr<backend::Cursor> source =
+      cursor_ != nullptr ? std::move(cursor_) : std::move(rest_);
+  if (source == nullptr) {
+    QF_RETURN_IF_ERROR(CloseCursor(false));
+    return Outcome::kNoData;
+  }
+  ResetCursorState();
+  EndStatementWindow(gc::EndReason::kStatementClosed);
+  absl::StatusOr<bool> next = source->NextResult();
+  if (!next.ok() || !*next) {
+    (void)source->Close();
+    state_ = prepared_ ? State::kPrepared : State::kAllocated;
+    if (!next.ok()) return MapTimeout(next.status(), query_timeout_);
+    return Outcome::kNoData;
+  }
+  absl::Status started = StartCursor(std::move(source), /*later_result=*/true);
+  if (!started.ok()) {
+    state_ = prepared_ ? State::kPrepared : State::kAllocated;
+    return started;
+  }
+  return Outcome::kOk;
 }
 
 absl::Status Statement::FreeStmt(SQLUSMALLINT option) {
@@ -1012,12 +1294,25 @@ absl::Status Statement::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQL
       apd_->array_status_ptr = static_cast<SQLUSMALLINT*>(value);
       return absl::OkStatus();
     case SQL_ATTR_CURSOR_TYPE:
-      if (number != SQL_CURSOR_FORWARD_ONLY) {
-        diag().AddWarning(sqlstate::kOptionValueChanged,
-                          "only forward-only cursors are supported; SQL_ATTR_CURSOR_TYPE stays "
-                          "SQL_CURSOR_FORWARD_ONLY");
+      if (cursor_ != nullptr) {
+        return InvalidCursorState("the cursor type cannot change while a cursor is open");
       }
-      return absl::OkStatus();
+      switch (number) {
+        case SQL_CURSOR_FORWARD_ONLY:
+        case SQL_CURSOR_STATIC:
+          cursor_type_ = number;
+          return absl::OkStatus();
+        case SQL_CURSOR_KEYSET_DRIVEN:
+        case SQL_CURSOR_DYNAMIC:
+          cursor_type_ = SQL_CURSOR_STATIC;
+          diag().AddWarning(sqlstate::kOptionValueChanged,
+                            "keyset-driven and dynamic cursors are not supported; "
+                            "SQL_ATTR_CURSOR_TYPE is SQL_CURSOR_STATIC (scrollable, insensitive)");
+          return absl::OkStatus();
+        default:
+          return SqlError(sqlstate::kInvalidAttributeValue,
+                          absl::StrCat("invalid SQL_ATTR_CURSOR_TYPE ", number));
+      }
     case SQL_ATTR_CONCURRENCY:
       if (number != SQL_CONCUR_READ_ONLY) {
         diag().AddWarning(sqlstate::kOptionValueChanged,
@@ -1026,15 +1321,29 @@ absl::Status Statement::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQL
       }
       return absl::OkStatus();
     case SQL_ATTR_CURSOR_SCROLLABLE:
-      if (number != SQL_NONSCROLLABLE) {
-        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
-                        "scrollable cursors are not supported");
+      if (cursor_ != nullptr) {
+        return InvalidCursorState("scrollability cannot change while a cursor is open");
+      }
+      if (number == SQL_NONSCROLLABLE) {
+        cursor_type_ = SQL_CURSOR_FORWARD_ONLY;
+      } else if (number == SQL_SCROLLABLE) {
+        // The one scrollable cursor type there is.
+        cursor_type_ = SQL_CURSOR_STATIC;
+      } else {
+        return SqlError(sqlstate::kInvalidAttributeValue,
+                        absl::StrCat("invalid SQL_ATTR_CURSOR_SCROLLABLE ", number));
       }
       return absl::OkStatus();
     case SQL_ATTR_CURSOR_SENSITIVITY:
-      if (number != SQL_UNSPECIFIED && number != SQL_INSENSITIVE) {
+      // Both cursor types are insensitive: a forward-only result streams
+      // from one snapshot, a static one is held. So the cursor type stays.
+      if (number == SQL_SENSITIVE) {
         return SqlError(sqlstate::kOptionalFeatureNotImplemented,
-                        "sensitive cursors are not supported");
+                        "sensitive cursors are not supported: cursors are insensitive");
+      }
+      if (number != SQL_UNSPECIFIED && number != SQL_INSENSITIVE) {
+        return SqlError(sqlstate::kInvalidAttributeValue,
+                        absl::StrCat("invalid SQL_ATTR_CURSOR_SENSITIVITY ", number));
       }
       return absl::OkStatus();
     case SQL_ATTR_QUERY_TIMEOUT:
@@ -1060,7 +1369,14 @@ absl::Status Statement::SetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQL
       return absl::OkStatus();
     case SQL_ATTR_USE_BOOKMARKS:
       if (number != SQL_UB_OFF) {
-        return SqlError(sqlstate::kOptionalFeatureNotImplemented, "bookmarks are not supported");
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                        "bookmarks are not supported: SQL_ATTR_USE_BOOKMARKS stays SQL_UB_OFF");
+      }
+      return absl::OkStatus();
+    case SQL_ATTR_FETCH_BOOKMARK_PTR:
+      if (value != nullptr) {
+        return SqlError(sqlstate::kOptionalFeatureNotImplemented,
+                        "bookmarks are not supported: SQL_ATTR_FETCH_BOOKMARK_PTR stays null");
       }
       return absl::OkStatus();
     case SQL_ATTR_ASYNC_ENABLE:
@@ -1155,7 +1471,7 @@ absl::Status Statement::GetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQL
       number = concurrency_;
       break;
     case SQL_ATTR_CURSOR_SCROLLABLE:
-      number = SQL_NONSCROLLABLE;
+      number = cursor_type_ == SQL_CURSOR_FORWARD_ONLY ? SQL_NONSCROLLABLE : SQL_SCROLLABLE;
       break;
     case SQL_ATTR_CURSOR_SENSITIVITY:
       number = SQL_INSENSITIVE;
@@ -1180,6 +1496,9 @@ absl::Status Statement::GetAttribute(SQLINTEGER attribute, SQLPOINTER value, SQL
       break;
     case SQL_ATTR_USE_BOOKMARKS:
       number = SQL_UB_OFF;
+      break;
+    case SQL_ATTR_FETCH_BOOKMARK_PTR:
+      pointer = nullptr, is_pointer = true;
       break;
     case SQL_ATTR_ASYNC_ENABLE:
       number = SQL_ASYNC_ENABLE_OFF;

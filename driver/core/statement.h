@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "driver/core/convert.h"
 #include "driver/core/descriptor.h"
 #include "driver/core/handle.h"
+#include "driver/core/scroll_cursor.h"
 #include "driver/rowstore/row_batch.h"
 #include "gc-policy/window.h"
 
@@ -69,9 +71,20 @@ class Statement : public Handle {
                              SQLPOINTER value, SQLLEN buffer_length, SQLLEN* indicator);
 
   absl::StatusOr<Outcome> Fetch(SQLSMALLINT orientation, SQLLEN offset);
+  // SQLSetPos: SQL_POSITION on a row of the current rowset of a static
+  // cursor (SQLGetData then reads that row); every other operation is HYC00.
+  absl::Status SetPos(SQLSETPOSIROW row, SQLUSMALLINT operation, SQLUSMALLINT lock_type);
+  // SQLExtendedFetch (ODBC 2): SQLFetchScroll with its own row count and
+  // row status pointers.
+  absl::StatusOr<Outcome> ExtendedFetch(SQLUSMALLINT orientation, SQLLEN offset, SQLULEN* row_count,
+                                        SQLUSMALLINT* row_status);
   absl::StatusOr<Outcome> GetData(SQLUSMALLINT column, SQLSMALLINT c_type, SQLPOINTER value,
                                   SQLLEN buffer_length, SQLLEN* indicator);
   absl::Status CloseCursor(bool must_be_open);
+  // SQLMoreResults: moves to the next result of a multi-statement batch
+  // (unread rows of the current one are dropped); kNoData after the last,
+  // which leaves the statement closed. A later statement's error is
+  // returned here.
   absl::StatusOr<Outcome> MoreResults();
   absl::Status FreeStmt(SQLUSMALLINT option);
 
@@ -92,7 +105,18 @@ class Statement : public Handle {
   // SQL_ATTR_METADATA_ID: catalog arguments are identifiers, not patterns.
   bool metadata_id() const { return metadata_id_ == SQL_TRUE; }
 
+  // SQLSetCursorName/SQLGetCursorName (cursor_name.cc). Names are kept and
+  // returned, generated as SQL_CUR<n> when the application set none;
+  // positioned UPDATE/DELETE ... WHERE CURRENT OF is not supported.
+  absl::Status SetCursorName(std::string name);
+  const std::string& CursorName();
+  bool HasCursorName(std::string_view name) const { return cursor_name_ == name; }
+
   bool has_cursor() const { return cursor_ != nullptr; }
+  // The IRD describes a statement only once it is prepared or executed.
+  bool HasResultDescription() const {
+    return state_ == State::kPrepared || state_ == State::kExecuted;
+  }
   Descriptor& ard() { return *ard_; }
   Descriptor& apd() { return *apd_; }
   Descriptor& ird() { return ird_; }
@@ -109,14 +133,31 @@ class Statement : public Handle {
   Outcome FinishedOutcome() const;
   absl::StatusOr<Outcome> RunOneParamSet(size_t set);
   absl::Status CollectParams(size_t set, bool* needs_data);
-  absl::Status StartCursor(std::unique_ptr<backend::Cursor> cursor);
+  // `later_result`: a further result of a multi-statement batch
+  // (SQLMoreResults), whose statement is not the text's first.
+  absl::Status StartCursor(std::unique_ptr<backend::Cursor> cursor, bool later_result = false);
+  // Parameter arrays sent as one batch (BackendConnection::ExecuteBatch).
+  // No value when the backend cannot batch this statement: the caller runs
+  // the sets one by one.
+  absl::StatusOr<std::optional<Outcome>> RunBatch(size_t sets);
+  // SQL_ATTR_PARAM_OPERATION_PTR says SQL_PARAM_IGNORE for this set.
+  bool IgnoredSet(size_t set) const;
+  // A parameter set's error, numbered for the application.
+  absl::Status SetError(size_t set, const absl::Status& status) const;
   absl::Status RequireConnection();
   // Moves to the next row, refilling the batch when it is used up.
   absl::StatusOr<bool> NextRow();
   // Copies the current row into the bound buffers of rowset row
   // `rowset_index`; returns its SQL_ROW_* status. The first cell error goes
   // to `row_error`, warnings to diag.
-  SQLUSMALLINT WriteBoundRow(size_t rowset_index, absl::Status* row_error);
+  SQLUSMALLINT WriteBoundRow(const rowstore::RowBatch& batch, size_t row, size_t rowset_index,
+                             absl::Status* row_error);
+  // Static cursors (scroll_cursor.h): reads the whole result when the
+  // application asked for a scrollable cursor; fetches a rowset by position.
+  absl::Status OpenStaticCursor();
+  absl::StatusOr<Outcome> FetchStatic(SQLSMALLINT orientation, SQLLEN offset, size_t array_size);
+  // Makes 1-based row `number` of the static cursor current for SQLGetData.
+  void PositionOnRow(int64_t number);
   void ResetCursorState();
   absl::StatusOr<int> ParamCount();
   // The result columns: of the open result, or described from the server
@@ -133,6 +174,7 @@ class Statement : public Handle {
 
   Connection* connection_;
   State state_ = State::kAllocated;
+  std::string cursor_name_;  // empty until set or first asked for
   std::string sql_;
   bool prepared_ = false;  // by SQLPrepare (re-executable), not SQLExecDirect
   int param_count_ = -1;   // cached marker count of sql_
@@ -162,6 +204,9 @@ class Statement : public Handle {
 
   // The open result.
   std::unique_ptr<backend::Cursor> cursor_;
+  // A finished result without columns (row count only) whose cursor may
+  // still hold the further results of a multi-statement batch.
+  std::unique_ptr<backend::Cursor> rest_;
   const std::vector<backend::ColumnInfo>* columns_ = nullptr;
   rowstore::RowBatch batch_;
   size_t row_ = 0;       // current row within batch_
@@ -172,6 +217,13 @@ class Statement : public Handle {
   int64_t row_count_ = -1;
   PieceState pieces_;
   SQLUSMALLINT pieces_column_ = 0;
+  // A static cursor: cursor_ itself, seen as what it is (null when the
+  // result streams forward-only). SQLGetData reads static_batch_ row_.
+  ScrollCursor* scroll_ = nullptr;
+  const rowstore::RowBatch* static_batch_ = nullptr;
+  RowsetPosition scroll_position_;
+  size_t scroll_rowset_rows_ = 0;  // rows in the current rowset
+  size_t scroll_last_rowset_size_ = 0;
 
   // Statement attributes that are not descriptor fields.
   SQLULEN query_timeout_ = 0;

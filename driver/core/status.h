@@ -4,6 +4,7 @@
 #ifndef QUIETFETCH_DRIVER_CORE_STATUS_H_
 #define QUIETFETCH_DRIVER_CORE_STATUS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,7 @@ inline constexpr std::string_view kInvalidCursorState = "24000";
 inline constexpr std::string_view kInvalidTransactionState = "25000";
 inline constexpr std::string_view kInvalidAuthorization = "28000";
 inline constexpr std::string_view kCursorNameInvalid = "34000";
+inline constexpr std::string_view kDuplicateCursorName = "3C000";
 inline constexpr std::string_view kSyntaxError = "42000";
 inline constexpr std::string_view kGeneralError = "HY000";
 inline constexpr std::string_view kMemoryAllocation = "HY001";
@@ -82,6 +84,11 @@ std::string SqlStateOf(const absl::Status& status);
 // The server's native error code (0 when none).
 int NativeErrorOf(const absl::Status& status);
 absl::Status WithNativeError(absl::Status status, int native_error);
+
+// The parameter set (1-based) or row an error belongs to, for
+// SQL_DIAG_ROW_NUMBER; 0 when none was attached.
+int64_t RowNumberOf(const absl::Status& status);
+absl::Status WithRowNumber(absl::Status status, int64_t row_number);
 
 }  // namespace quietfetch::core
 

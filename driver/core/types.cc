@@ -48,6 +48,7 @@ SqlTypeInfo Base(LogicalType type, SQLSMALLINT sql_type) {
   info.case_sensitive = false;
   info.searchable = true;
   info.literal_prefix = "";
+  info.literal_suffix = "";
   return info;
 }
 
@@ -70,6 +71,7 @@ SqlTypeInfo Character(LogicalType type, SQLSMALLINT sql_type, SQLULEN size) {
   info.octet_length = SaturatingOctets(size, 4);
   info.case_sensitive = true;
   info.literal_prefix = "'";
+  info.literal_suffix = "'";
   return info;
 }
 
@@ -83,6 +85,7 @@ SqlTypeInfo DateTime(LogicalType type, SQLSMALLINT sql_type, SQLSMALLINT subcode
   info.display_size = static_cast<SQLLEN>(size);
   info.octet_length = octets;
   info.literal_prefix = "'";
+  info.literal_suffix = "'";
   return info;
 }
 
@@ -183,10 +186,24 @@ SqlTypeInfo DescribeType(const backend::ColumnInfo& column, SQLULEN max_varchar)
       info.display_size = 36;
       info.octet_length = sizeof(SQLGUID);
       info.literal_prefix = "'";
+      info.literal_suffix = "'";
       return info;
     }
   }
   return Character(LogicalType::kUnknown, SQL_VARCHAR, max_varchar);
+}
+
+SQLSMALLINT Odbc2TypeCode(SQLSMALLINT sql_type) {
+  switch (sql_type) {
+    case SQL_TYPE_DATE:
+      return SQL_DATE;
+    case SQL_TYPE_TIME:
+      return SQL_TIME;
+    case SQL_TYPE_TIMESTAMP:
+      return SQL_TIMESTAMP;
+    default:
+      return sql_type;
+  }
 }
 
 }  // namespace quietfetch::core

@@ -27,12 +27,19 @@ struct SqlTypeInfo {
   bool case_sensitive;
   bool searchable;
   std::string_view literal_prefix;  // "'" for character/date types, "" otherwise
+  std::string_view literal_suffix;  // what closes the literal: the same quote
 };
 
 // Text columns report SQL_VARCHAR with UTF-8 data (fast for pyodbc, which then
 // reads them as SQL_C_CHAR); unbounded text reports SQL_LONGVARCHAR.
 // `max_varchar` is the column size used for text without a declared length.
 SqlTypeInfo DescribeType(const backend::ColumnInfo& column, SQLULEN max_varchar);
+
+// The ODBC 2 code of a date/time type (SQL_TYPE_DATE -> SQL_DATE, ...); other
+// types unchanged. Result sets (catalog functions, SQLGetTypeInfo) use it for
+// an application that declared SQL_OV_ODBC2; the driver manager maps only
+// SQLDescribeCol/SQLColAttribute.
+SQLSMALLINT Odbc2TypeCode(SQLSMALLINT sql_type);
 
 }  // namespace quietfetch::core
 

@@ -130,5 +130,14 @@ TEST(DescribeType, SizedUnknownKeepsItsSize) {
   EXPECT_EQ(info.column_size, 5u);
 }
 
+TEST(Odbc2TypeCodeTest, MapsOnlyTheDateTimeTypes) {
+  EXPECT_EQ(Odbc2TypeCode(SQL_TYPE_DATE), SQL_DATE);
+  EXPECT_EQ(Odbc2TypeCode(SQL_TYPE_TIME), SQL_TIME);
+  EXPECT_EQ(Odbc2TypeCode(SQL_TYPE_TIMESTAMP), SQL_TIMESTAMP);
+  EXPECT_EQ(Odbc2TypeCode(SQL_VARCHAR), SQL_VARCHAR);
+  EXPECT_EQ(Odbc2TypeCode(SQL_INTEGER), SQL_INTEGER);
+  EXPECT_EQ(Odbc2TypeCode(SQL_GUID), SQL_GUID);
+}
+
 }  // namespace
 }  // namespace quietfetch::core

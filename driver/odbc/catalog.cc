@@ -8,11 +8,16 @@
 #include <sqlucode.h>
 
 #include <array>
+#include <cstddef>
 #include <string>
+#include <type_traits>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "driver/core/catalog.h"
+#include "driver/core/connection.h"
 #include "driver/core/output.h"
+#include "driver/core/own_catalog.h"
 #include "driver/core/statement.h"
 #include "driver/core/status.h"
 #include "driver/odbc/dispatch.h"
@@ -40,89 +45,139 @@ absl::StatusOr<CatalogArg> ReadName(Name name, bool wide) {
   return CatalogArg(std::move(text));
 }
 
+// The backend when it answers the catalog itself (MongoDB), else null.
+backend::BackendConnection* OwnCatalogBackend(Statement& s) {
+  backend::BackendConnection* backend = s.connection()->backend_or_null();
+  return backend != nullptr && backend->HasOwnCatalog() ? backend : nullptr;
+}
+
 // Reads the names, builds the query with `build(statement, args)` and runs it.
-template <size_t N, typename Build>
-SQLRETURN RunCatalog(SQLHSTMT stmt, const Name (&names)[N], bool wide, Build&& build) {
+// A backend with its own catalog answers through `own(backend, statement,
+// args)`, or, for the functions without one (`own` is null), with HYC00.
+template <size_t N, typename Build, typename Own = std::nullptr_t>
+SQLRETURN RunCatalog(SQLHSTMT stmt, const Name (&names)[N], bool wide, Build&& build,
+                     const char* function = "", Own&& own = nullptr) {
   return Call<Statement>(stmt, [&](Statement& s) -> absl::Status {
     std::array<CatalogArg, N> args;
     for (size_t i = 0; i < N; ++i) {
       QF_ASSIGN_OR_RETURN(args[i], ReadName(names[i], wide));
     }
+    if (backend::BackendConnection* backend = OwnCatalogBackend(s); backend != nullptr) {
+      if constexpr (std::is_same_v<std::decay_t<Own>, std::nullptr_t>) {
+        return core::SqlError(
+            core::sqlstate::kOptionalFeatureNotImplemented,
+            absl::StrCat(function, " is not supported by the ", backend->DbmsName(), " backend"));
+      } else {
+        QF_ASSIGN_OR_RETURN(auto cursor, own(*backend, s, args));
+        // A catalog call is a statement of its own (as in ExecuteCatalog).
+        if (s.connection()->autocommit()) {
+          s.connection()->EndUnitWindow(gc::EndReason::kNextStatement);
+        }
+        return s.OpenLocalResult(std::move(cursor));
+      }
+    }
     QF_ASSIGN_OR_RETURN(core::CatalogQuery query, build(s.metadata_id(), args));
     SQLULEN max_varchar = s.max_varchar();
+    const bool odbc2 = s.connection()->odbc2();
     core::CatalogQuery shape = query;
     shape.params.clear();
     return s.ExecuteCatalog(std::move(query.sql), std::move(query.params),
-                            [shape = std::move(shape), max_varchar](auto server) {
-                              return core::CatalogCursor(std::move(server), shape, max_varchar);
+                            [shape = std::move(shape), max_varchar, odbc2](auto server) {
+                              return core::CatalogCursor(std::move(server), shape, max_varchar,
+                                                         odbc2);
                             });
   });
 }
 
 SQLRETURN Tables(SQLHSTMT stmt, Name catalog, Name schema, Name table, Name type, bool wide) {
-  return RunCatalog(stmt, {catalog, schema, table, type}, wide, [](bool id, const auto& a) {
-    return core::TablesQuery(a[0], a[1], a[2], a[3], id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, table, type}, wide,
+      [](bool id, const auto& a) { return core::TablesQuery(a[0], a[1], a[2], a[3], id); },
+      "SQLTables",
+      [](backend::BackendConnection& b, Statement& s, const auto& a) {
+        return core::OwnTables(b, a[0], a[1], a[2], a[3], s.metadata_id());
+      });
 }
 
 SQLRETURN Columns(SQLHSTMT stmt, Name catalog, Name schema, Name table, Name column, bool wide) {
-  return RunCatalog(stmt, {catalog, schema, table, column}, wide, [](bool id, const auto& a) {
-    return core::ColumnsQuery(a[0], a[1], a[2], a[3], id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, table, column}, wide,
+      [](bool id, const auto& a) { return core::ColumnsQuery(a[0], a[1], a[2], a[3], id); },
+      "SQLColumns",
+      [](backend::BackendConnection& b, Statement& s, const auto& a) {
+        return core::OwnColumns(b, a[0], a[1], a[2], a[3], s.metadata_id(), s.max_varchar());
+      });
 }
 
 SQLRETURN PrimaryKeys(SQLHSTMT stmt, Name catalog, Name schema, Name table, bool wide) {
-  return RunCatalog(stmt, {catalog, schema, table}, wide, [](bool id, const auto& a) {
-    return core::PrimaryKeysQuery(a[0], a[1], a[2], id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, table}, wide,
+      [](bool id, const auto& a) { return core::PrimaryKeysQuery(a[0], a[1], a[2], id); },
+      "SQLPrimaryKeys");
 }
 
 SQLRETURN ForeignKeys(SQLHSTMT stmt, Name pk_catalog, Name pk_schema, Name pk_table,
                       Name fk_catalog, Name fk_schema, Name fk_table, bool wide) {
-  return RunCatalog(stmt, {pk_catalog, pk_schema, pk_table, fk_catalog, fk_schema, fk_table}, wide,
-                    [](bool id, const auto& a) {
-                      return core::ForeignKeysQuery(a[0], a[1], a[2], a[3], a[4], a[5], id);
-                    });
+  return RunCatalog(
+      stmt, {pk_catalog, pk_schema, pk_table, fk_catalog, fk_schema, fk_table}, wide,
+      [](bool id, const auto& a) {
+        return core::ForeignKeysQuery(a[0], a[1], a[2], a[3], a[4], a[5], id);
+      },
+      "SQLForeignKeys");
 }
 
 SQLRETURN Statistics(SQLHSTMT stmt, Name catalog, Name schema, Name table, SQLUSMALLINT unique,
                      SQLUSMALLINT reserved, bool wide) {
-  return RunCatalog(stmt, {catalog, schema, table}, wide, [&](bool id, const auto& a) {
-    return core::StatisticsQuery(a[0], a[1], a[2], unique, reserved, id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, table}, wide,
+      [&](bool id, const auto& a) {
+        return core::StatisticsQuery(a[0], a[1], a[2], unique, reserved, id);
+      },
+      "SQLStatistics");
 }
 
 SQLRETURN SpecialColumns(SQLHSTMT stmt, SQLUSMALLINT identifier_type, Name catalog, Name schema,
                          Name table, SQLUSMALLINT scope, SQLUSMALLINT nullable, bool wide) {
-  return RunCatalog(stmt, {catalog, schema, table}, wide, [&](bool id, const auto& a) {
-    return core::SpecialColumnsQuery(identifier_type, a[0], a[1], a[2], scope, nullable, id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, table}, wide,
+      [&](bool id, const auto& a) {
+        return core::SpecialColumnsQuery(identifier_type, a[0], a[1], a[2], scope, nullable, id);
+      },
+      "SQLSpecialColumns");
 }
 
 SQLRETURN Procedures(SQLHSTMT stmt, Name catalog, Name schema, Name procedure, bool wide) {
-  return RunCatalog(stmt, {catalog, schema, procedure}, wide, [](bool id, const auto& a) {
-    return core::ProceduresQuery(a[0], a[1], a[2], id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, procedure}, wide,
+      [](bool id, const auto& a) { return core::ProceduresQuery(a[0], a[1], a[2], id); },
+      "SQLProcedures");
 }
 
 SQLRETURN ProcedureColumns(SQLHSTMT stmt, Name catalog, Name schema, Name procedure, Name column,
                            bool wide) {
-  return RunCatalog(stmt, {catalog, schema, procedure, column}, wide, [](bool id, const auto& a) {
-    return core::ProcedureColumnsQuery(a[0], a[1], a[2], a[3], id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, procedure, column}, wide,
+      [](bool id, const auto& a) {
+        return core::ProcedureColumnsQuery(a[0], a[1], a[2], a[3], id);
+      },
+      "SQLProcedureColumns");
 }
 
 SQLRETURN TablePrivileges(SQLHSTMT stmt, Name catalog, Name schema, Name table, bool wide) {
-  return RunCatalog(stmt, {catalog, schema, table}, wide, [](bool id, const auto& a) {
-    return core::TablePrivilegesQuery(a[0], a[1], a[2], id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, table}, wide,
+      [](bool id, const auto& a) { return core::TablePrivilegesQuery(a[0], a[1], a[2], id); },
+      "SQLTablePrivileges");
 }
 
 SQLRETURN ColumnPrivileges(SQLHSTMT stmt, Name catalog, Name schema, Name table, Name column,
                            bool wide) {
-  return RunCatalog(stmt, {catalog, schema, table, column}, wide, [](bool id, const auto& a) {
-    return core::ColumnPrivilegesQuery(a[0], a[1], a[2], a[3], id);
-  });
+  return RunCatalog(
+      stmt, {catalog, schema, table, column}, wide,
+      [](bool id, const auto& a) {
+        return core::ColumnPrivilegesQuery(a[0], a[1], a[2], a[3], id);
+      },
+      "SQLColumnPrivileges");
 }
 
 }  // namespace

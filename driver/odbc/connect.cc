@@ -77,6 +77,9 @@ SQLRETURN NativeSql(SQLHDBC dbc, const void* in, SQLINTEGER in_length, void* out
       return core::SqlError(core::sqlstate::kInvalidNullPointer, "SQLNativeSql: null input");
     }
     QF_ASSIGN_OR_RETURN(std::string text, core::ReadString(in, in_length, wide));
+    // The text the server will run: escapes translated, '?' markers kept.
+    QF_ASSIGN_OR_RETURN(backend::BackendConnection * backend, c.Backend());
+    text = backend->NativeSql(text);
     QF_ASSIGN_OR_RETURN(SQLLEN length,
                         core::WriteString(text, {out, out_max, wide, false}, &c.diag()));
     if (out_length != nullptr) *out_length = static_cast<SQLINTEGER>(length);

@@ -95,7 +95,8 @@ SQLRETURN GetStmtAttr(SQLHSTMT stmt, SQLINTEGER attribute, SQLPOINTER value,
 
 SQLRETURN GetTypeInfo(SQLHSTMT stmt, SQLSMALLINT data_type) {
   return Call<Statement>(stmt, [&](Statement& s) -> absl::Status {
-    QF_ASSIGN_OR_RETURN(auto result, core::TypeInfoResult(data_type, s.max_varchar()));
+    QF_ASSIGN_OR_RETURN(auto result,
+                        core::TypeInfoResult(data_type, s.max_varchar(), s.connection()->odbc2()));
     return s.OpenLocalResult(std::move(result));
   });
 }
@@ -284,6 +285,25 @@ SQLRETURN SQL_API SQLGetTypeInfo(SQLHSTMT stmt, SQLSMALLINT data_type) {
 
 SQLRETURN SQL_API SQLGetTypeInfoW(SQLHSTMT stmt, SQLSMALLINT data_type) {
   return quietfetch::odbc::GetTypeInfo(stmt, data_type);
+}
+
+}  // extern "C"
+
+// Scrollable cursors: positioning within a rowset and the ODBC 2 block
+// fetch. SQLBulkOperations is not exported: SQLGetFunctions reports it
+// unsupported, and the driver manager then answers IM001 for it anyway.
+extern "C" {
+
+SQLRETURN SQL_API SQLSetPos(SQLHSTMT stmt, SQLSETPOSIROW row, SQLUSMALLINT operation,
+                            SQLUSMALLINT lock_type) {
+  return Call<Statement>(stmt, [&](Statement& s) { return s.SetPos(row, operation, lock_type); });
+}
+
+SQLRETURN SQL_API SQLExtendedFetch(SQLHSTMT stmt, SQLUSMALLINT orientation, SQLLEN offset,
+                                   SQLULEN* row_count, SQLUSMALLINT* row_status) {
+  return Call<Statement>(stmt, [&](Statement& s) {
+    return s.ExtendedFetch(orientation, offset, row_count, row_status);
+  });
 }
 
 }  // extern "C"

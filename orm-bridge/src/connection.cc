@@ -9,6 +9,7 @@
 #include "driver/core/status.h"
 #include "gc-policy/policy.h"
 #include "gc-policy/window.h"
+#include "orm-bridge/src/bridge_internal.h"
 
 namespace quietfetch::orm {
 namespace detail {
@@ -47,9 +48,21 @@ class Session {
   bool in_transaction = false;
 };
 
+struct Batch::Impl {
+  rowstore::RowBatch rows;
+};
+
+Batch::Batch() : impl_(std::make_unique<Impl>()) {}
+Batch::Batch(Batch&&) noexcept = default;
+Batch& Batch::operator=(Batch&&) noexcept = default;
+Batch::~Batch() = default;
+
+size_t Batch::MemoryUsage() const { return impl_ == nullptr ? 0 : impl_->rows.MemoryUsage(); }
+
 struct Result::State {
   std::shared_ptr<Session> session;  // first: outlives the cursor below
   std::unique_ptr<backend::Cursor> cursor;
+  std::vector<ColumnInfo> columns;  // the cursor's, in the public form
   std::unique_ptr<gc::Window> statement_window;
   gc::Window* window = nullptr;  // the unit window or statement_window
   bool exhausted = false;
@@ -66,21 +79,26 @@ Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
 Result::~Result() = default;
 
-const std::vector<backend::ColumnInfo>& Result::columns() const {
-  return state_->cursor->columns();
-}
+const std::vector<ColumnInfo>& Result::columns() const { return state_->columns; }
 
-absl::StatusOr<bool> Result::Fill(rowstore::RowBatch& batch) {
+absl::StatusOr<bool> Result::Fill(Batch& batch) {
   State& state = *state_;
+  if (batch.impl_ == nullptr) batch.impl_ = std::make_unique<Batch::Impl>();  // moved from
+  rowstore::RowBatch& rows = batch.impl_->rows;
+  rows.Clear(state.columns.size());
+  batch.view_ = ViewOf(rows);
   if (state.exhausted) return false;
-  absl::StatusOr<bool> more = state.cursor->Fill(batch, state.session->config.limits);
+  absl::StatusOr<bool> more = state.cursor->Fill(rows, state.session->config.limits);
   if (!more.ok()) {
     state.exhausted = true;  // the backend has ended the result
+    rows.Clear(state.columns.size());
+    batch.view_ = ViewOf(rows);
     return more.status();
   }
   state.exhausted = !*more;
-  if (state.window != nullptr && batch.num_rows() > 0) {
-    state.window->AddRows(static_cast<int64_t>(batch.num_rows()));
+  batch.view_ = ViewOf(rows);
+  if (state.window != nullptr && rows.num_rows() > 0) {
+    state.window->AddRows(static_cast<int64_t>(rows.num_rows()));
   }
   return *more;
 }
@@ -88,9 +106,8 @@ absl::StatusOr<bool> Result::Fill(rowstore::RowBatch& batch) {
 int64_t Result::rows_affected() const { return state_->cursor->rows_affected(); }
 
 absl::Status Result::Drain() {
-  rowstore::RowBatch scratch;
+  Batch scratch;
   while (true) {
-    scratch.Clear(columns().size());
     absl::StatusOr<bool> more = Fill(scratch);
     if (!more.ok()) return more.status();
     if (!*more) return absl::OkStatus();
@@ -109,6 +126,10 @@ absl::StatusOr<Result> Session::Run(const std::shared_ptr<Session>& self, std::s
   Result::State& state = *result.state_;
   state.session = self;
   state.cursor = *std::move(cursor);
+  state.columns.reserve(state.cursor->columns().size());
+  for (const backend::ColumnInfo& column : state.cursor->columns()) {
+    state.columns.push_back(ToColumnInfo(column));
+  }
   if (unit_window != nullptr) {
     unit_window->StartResult();
     state.window = unit_window.get();
@@ -204,20 +225,21 @@ Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
-const rowstore::BatchLimits& Connection::limits() const { return session_->config.limits; }
+BatchLimits Connection::limits() const {
+  return BatchLimits{session_->config.limits.max_rows, session_->config.limits.max_bytes};
+}
 
 bool Connection::InTransaction() const { return session_ != nullptr && session_->in_transaction; }
 
 bool Connection::IsAlive() const { return session_ != nullptr && session_->backend->IsAlive(); }
 
-absl::StatusOr<detail::Result> Connection::Run(std::string_view sql,
-                                               std::vector<backend::Param> params) {
+absl::StatusOr<detail::Result> Connection::Run(std::string_view sql, std::vector<Param> params) {
   if (session_ == nullptr) return SqlError("08003", "the connection was moved from");
-  return session_->Run(session_, sql, params);
+  const std::vector<backend::Param> converted = detail::ToBackendParams(std::move(params));
+  return session_->Run(session_, sql, converted);
 }
 
-absl::StatusOr<int64_t> Connection::ExecuteParams(std::string_view sql,
-                                                  std::vector<backend::Param> params) {
+absl::StatusOr<int64_t> Connection::ExecuteParams(std::string_view sql, std::vector<Param> params) {
   QF_ASSIGN_OR_RETURN(detail::Result result, Run(sql, std::move(params)));
   QF_RETURN_IF_ERROR(result.Drain());
   return result.rows_affected();
@@ -272,7 +294,7 @@ absl::StatusOr<int64_t> Connection::InsertRows(std::string_view table,
   }
   int64_t inserted = 0;
   std::string sql;
-  std::vector<backend::Param> params;
+  std::vector<Param> params;
   for (size_t start = 0; start < count; start += per_statement) {
     const size_t rows = std::min(per_statement, count - start);
     // Full chunks share one statement text, so the server prepares it once.
@@ -316,8 +338,8 @@ absl::StatusOr<int64_t> Connection::UpdateRows(std::string_view table,
     QF_ASSIGN_OR_RETURN(own, Begin());
   }
   int64_t updated = 0;
-  std::vector<backend::Param> fields;
-  std::vector<backend::Param> params;
+  std::vector<Param> fields;
+  std::vector<Param> params;
   for (size_t r = 0; r < count; ++r) {
     fields.clear();
     fill(r, fields);

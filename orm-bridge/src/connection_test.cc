@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "gc-policy/window.h"
+#include "gc-policy/quietfetch_gc.h"
 #include "orm-bridge/src/test_connection.h"
 
 namespace {
@@ -377,35 +377,43 @@ TEST_F(OrmLiveTest, BatchedInsertAndUpdate) {
   EXPECT_EQ(CountItems(), 2'500);
 }
 
+// The library's process-wide collector state, through the C API it exports
+// (its gc-policy copy is inside libquietfetch_orm.so).
+quietfetch_gc_process_stats GcStats() {
+  quietfetch_gc_process_stats stats{};
+  EXPECT_EQ(quietfetch_gc_process_stats_get(&stats), 0);
+  return stats;
+}
+
 TEST_F(OrmLiveTest, BulkResultsOpenCollectorWindow) {
-  const gc::ProcessStats before = gc::GetProcessStats();
+  const quietfetch_gc_process_stats before = GcStats();
   // Below GcBulkRows (1000): no window.
   ASSERT_TRUE(conn_->Query<int64_t>("SELECT generate_series(1, 10)::int8").ok());
-  EXPECT_EQ(gc::GetProcessStats().windows_opened, before.windows_opened);
+  EXPECT_EQ(GcStats().windows_opened, before.windows_opened);
   // A bulk result opens the unit-of-work window, kept after the result ends
   // (the application builds its objects then) ...
   ASSERT_TRUE(conn_->Query<int64_t>("SELECT generate_series(1, 5000)::int8").ok());
-  EXPECT_EQ(gc::GetProcessStats().windows_opened, before.windows_opened + 1);
-  EXPECT_EQ(gc::GetProcessStats().windows_open, 1);
+  EXPECT_EQ(GcStats().windows_opened, before.windows_opened + 1);
+  EXPECT_EQ(GcStats().windows_open, 1);
   // ... until the next statement in autocommit mode.
   ASSERT_TRUE(conn_->Query<int64_t>("SELECT 1::int8").ok());
-  EXPECT_EQ(gc::GetProcessStats().windows_open, 0);
+  EXPECT_EQ(GcStats().windows_open, 0);
 
   // In a transaction the window lasts until commit.
   absl::StatusOr<Transaction> tx = conn_->Begin();
   ASSERT_TRUE(tx.ok());
   ASSERT_TRUE(conn_->Query<int64_t>("SELECT generate_series(1, 5000)::int8").ok());
   ASSERT_TRUE(conn_->Query<int64_t>("SELECT 1::int8").ok());
-  EXPECT_EQ(gc::GetProcessStats().windows_open, 1);
+  EXPECT_EQ(GcStats().windows_open, 1);
   ASSERT_TRUE(tx->Commit().ok());
-  EXPECT_EQ(gc::GetProcessStats().windows_open, 0);
+  EXPECT_EQ(GcStats().windows_open, 0);
 
   // GcPolicy=off: never a window.
   absl::StatusOr<Connection> off = Connection::Open(ConnectionString("GcPolicy=off"));
   ASSERT_TRUE(off.ok()) << off.status();
-  const int64_t opened = gc::GetProcessStats().windows_opened;
+  const int64_t opened = GcStats().windows_opened;
   ASSERT_TRUE(off->Query<int64_t>("SELECT generate_series(1, 5000)::int8").ok());
-  EXPECT_EQ(gc::GetProcessStats().windows_opened, opened);
+  EXPECT_EQ(GcStats().windows_opened, opened);
 
   // GcWindow=statement: the window ends with the stream.
   absl::StatusOr<Connection> statement = Connection::Open(ConnectionString("GcWindow=statement"));
@@ -416,8 +424,8 @@ TEST_F(OrmLiveTest, BulkResultsOpenCollectorWindow) {
     for (int64_t value : stream) rows += value > 0;
     EXPECT_EQ(rows, 5000);
   }
-  EXPECT_EQ(gc::GetProcessStats().windows_opened, opened + 1);
-  EXPECT_EQ(gc::GetProcessStats().windows_open, 0);
+  EXPECT_EQ(GcStats().windows_opened, opened + 1);
+  EXPECT_EQ(GcStats().windows_open, 0);
 }
 
 TEST_F(OrmLiveTest, ConnectionMovesAndStreamsKeepSession) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,30 +19,31 @@ using std::chrono::days;
 using std::chrono::microseconds;
 using std::chrono::sys_days;
 
-// One-row batch holding the given cells, kept alive for the test.
+// Cells as the driver builds them; the bytes stay alive for the test.
 class Cells {
  public:
-  const Cell& Int(int64_t value) {
-    batch_.Clear(1);
-    batch_.AppendInt(value);
-    batch_.FinishRow();
-    return batch_.at(0, 0);
+  Cell Int(int64_t value) {
+    Cell cell;
+    cell.i64 = value;
+    cell.length = Cell::kFixed;
+    return cell;
   }
-  const Cell& Double(double value) {
-    batch_.Clear(1);
-    batch_.AppendDouble(value);
-    batch_.FinishRow();
-    return batch_.at(0, 0);
+  Cell Double(double value) {
+    Cell cell;
+    cell.f64 = value;
+    cell.length = Cell::kFixed;
+    return cell;
   }
-  const Cell& Bytes(std::string_view bytes) {
-    batch_.Clear(1);
-    batch_.AppendBytes(bytes.data(), bytes.size());
-    batch_.FinishRow();
-    return batch_.at(0, 0);
+  Cell Bytes(std::string_view bytes) {
+    const std::string& kept = kept_.emplace_back(bytes);
+    Cell cell;
+    cell.data = kept.data();
+    cell.length = static_cast<int32_t>(kept.size());
+    return cell;
   }
 
  private:
-  rowstore::RowBatch batch_;
+  std::deque<std::string> kept_;
 };
 
 template <class T>
@@ -134,7 +136,7 @@ TEST(FieldTraitsTest, Bytes) {
   ASSERT_EQ(bytes.size(), 3u);
   EXPECT_EQ(bytes[1], std::byte{0xff});
   EXPECT_FALSE(FieldTraits<std::vector<std::byte>>::Accepts(ColumnType::kText));
-  backend::Param param = FieldTraits<std::vector<std::byte>>::ToParam(bytes);
+  Param param = FieldTraits<std::vector<std::byte>>::ToParam(bytes);
   EXPECT_EQ(param.type, ColumnType::kBytes);
   EXPECT_EQ(param.data, std::string("\x00\xff\x10", 3));
 }
@@ -150,7 +152,7 @@ TEST(FieldTraitsTest, Uuid) {
   EXPECT_TRUE(Uuid::Parse("{12345678-9abc-def0-0123-456789abcdef}").ok());
   EXPECT_EQ(SqlState(ReadAs<Uuid>(cells.Bytes("not-a-uuid"), ColumnType::kText).status()), "22018");
   EXPECT_EQ(SqlState(Uuid::Parse("12345678x9abc-def0-0123-456789abcdef").status()), "22018");
-  backend::Param param = FieldTraits<Uuid>::ToParam(from_cell);
+  Param param = FieldTraits<Uuid>::ToParam(from_cell);
   EXPECT_EQ(param.type, ColumnType::kUuid);
   EXPECT_EQ(param.data, "12345678-9abc-def0-0123-456789abcdef");
 }
@@ -179,7 +181,7 @@ TEST(FieldTraitsTest, Timestamps) {
             "22003");
   EXPECT_FALSE(FieldTraits<Timestamp>::Accepts(ColumnType::kText));
 
-  backend::Param param = FieldTraits<Timestamp>::ToParam(ts);
+  Param param = FieldTraits<Timestamp>::ToParam(ts);
   EXPECT_EQ(param.type, ColumnType::kTimestamp);
   EXPECT_EQ(param.data, "2024-01-31 12:00:00.500000");
   param = FieldTraits<sys_days>::ToParam(sys_days(days(day)));
@@ -197,7 +199,7 @@ TEST(FieldTraitsTest, Optional) {
   EXPECT_EQ(value, 3);
   static_assert(FieldTraits<std::optional<int>>::kNullable);
   static_assert(!FieldTraits<int>::kNullable);
-  backend::Param null = FieldTraits<std::optional<int64_t>>::ToParam(std::nullopt);
+  Param null = FieldTraits<std::optional<int64_t>>::ToParam(std::nullopt);
   EXPECT_TRUE(null.is_null);
   EXPECT_EQ(null.type, ColumnType::kInt64);
 }

@@ -9,7 +9,7 @@ namespace {
 
 absl::string_view A(std::string_view s) { return core::ToAbsl(s); }
 
-std::string Describe(const backend::ColumnInfo& column) {
+std::string Describe(const ColumnInfo& column) {
   return absl::StrCat("column '", column.name, "' (",
                       column.type_name.empty() ? "?" : column.type_name, ", read as ",
                       A(ColumnTypeName(column.type)), ")");
@@ -17,8 +17,7 @@ std::string Describe(const backend::ColumnInfo& column) {
 
 }  // namespace
 
-absl::StatusOr<size_t> FindColumn(const std::vector<backend::ColumnInfo>& columns,
-                                  std::string_view name) {
+absl::StatusOr<size_t> FindColumn(const std::vector<ColumnInfo>& columns, std::string_view name) {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].name == name) return i;
   }
@@ -34,16 +33,16 @@ absl::StatusOr<size_t> FindColumn(const std::vector<backend::ColumnInfo>& column
                                         "' for the mapped field; its columns are: ", names));
 }
 
-absl::Status TypeMismatch(const backend::ColumnInfo& column, std::string_view cpp_type) {
+absl::Status TypeMismatch(const ColumnInfo& column, std::string_view cpp_type) {
   return SqlError("07006", absl::StrCat(Describe(column), " cannot be read into ", A(cpp_type)));
 }
 
-absl::Status NullIntoNonOptional(const backend::ColumnInfo& column, std::string_view cpp_type) {
+absl::Status NullIntoNonOptional(const ColumnInfo& column, std::string_view cpp_type) {
   return SqlError("22002", absl::StrCat(Describe(column), " is NULL but its field is ", A(cpp_type),
                                         ", not std::optional"));
 }
 
-absl::Status InColumn(const absl::Status& status, const backend::ColumnInfo& column) {
+absl::Status InColumn(const absl::Status& status, const ColumnInfo& column) {
   return SqlError(SqlState(status), absl::StrCat(Describe(column), ": ", status.message()));
 }
 

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "orm-bridge/src/bridge_internal.h"
+
 namespace {
 
 struct Entry {
@@ -36,15 +38,15 @@ struct quietfetch::orm::Mapping<Borrowing> {
 namespace quietfetch::orm {
 namespace {
 
-backend::ColumnInfo Column(std::string name, ColumnType type, std::string type_name) {
-  backend::ColumnInfo column;
+ColumnInfo Column(std::string name, ColumnType type, std::string type_name) {
+  ColumnInfo column;
   column.name = std::move(name);
   column.type = type;
   column.type_name = std::move(type_name);
   return column;
 }
 
-std::vector<backend::ColumnInfo> EntryColumns() {
+std::vector<ColumnInfo> EntryColumns() {
   // Order differs from the struct's, and an extra column is ignored.
   return {Column("some_random_number", ColumnType::kInt32, "int4"),
           Column("extra", ColumnType::kText, "text"), Column("ID", ColumnType::kText, "varchar"),
@@ -79,12 +81,12 @@ TEST(MappingTest, ReadsRowsByName) {
   batch.FinishRow();
 
   Entry entry;
-  ASSERT_TRUE(reader->Read(batch, 0, entry).ok());
+  ASSERT_TRUE(reader->Read(detail::ViewOf(batch), 0, entry).ok());
   EXPECT_EQ(entry.id, "abc");
   EXPECT_EQ(entry.created_date.time_since_epoch().count(), 1'000'000);
   EXPECT_EQ(entry.some_random_number, 7);
   // Reusing the struct: NULL resets the optional.
-  ASSERT_TRUE(reader->Read(batch, 1, entry).ok());
+  ASSERT_TRUE(reader->Read(detail::ViewOf(batch), 1, entry).ok());
   EXPECT_EQ(entry.id, "def");
   EXPECT_EQ(entry.some_random_number, std::nullopt);
 }
@@ -121,20 +123,20 @@ TEST(MappingTest, NullIntoNonOptionalIs22002) {
   batch.AppendInt(0);
   batch.FinishRow();
   Entry entry;
-  absl::Status status = reader.Read(batch, 0, entry);
+  absl::Status status = reader.Read(detail::ViewOf(batch), 0, entry);
   EXPECT_EQ(SqlState(status), "22002");
   EXPECT_NE(status.message().find("'ID'"), absl::string_view::npos) << status;
 }
 
 TEST(MappingTest, ConversionErrorNamesColumn) {
-  std::vector<backend::ColumnInfo> columns = {Column("n", ColumnType::kInt64, "int8")};
+  std::vector<ColumnInfo> columns = {Column("n", ColumnType::kInt64, "int8")};
   RowReader<int16_t> reader = *RowReader<int16_t>::Bind(columns);
   rowstore::RowBatch batch;
   batch.Clear(1);
   batch.AppendInt(100'000);
   batch.FinishRow();
   int16_t out = 0;
-  absl::Status status = reader.Read(batch, 0, out);
+  absl::Status status = reader.Read(detail::ViewOf(batch), 0, out);
   EXPECT_EQ(SqlState(status), "22003");
   EXPECT_NE(status.message().find("'n'"), absl::string_view::npos) << status;
 }

@@ -556,25 +556,161 @@ absl::StatusOr<std::unique_ptr<backend::Cursor>> PgConnection::ExecuteSimple(
   if (!PQsendQuery(conn_, sql.text.c_str()))
     return ConnectionError(conn_, "sending the statements");
   PQsetSingleRowMode(conn_);
-  // Results of all statements but the last are read and dropped.
-  PGresult* stop = nullptr;
-  for (int to_skip = sql.statement_count - 1; to_skip > 0;) {
-    PGresult* result = PQgetResult(conn_);
-    if (result == nullptr) break;
-    const ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_SINGLE_TUPLE) {
-      PQclear(result);
-    } else if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK ||
-               status == PGRES_EMPTY_QUERY) {
-      PQclear(result);
-      --to_skip;
-    } else {
-      // An error (it ends the whole text) or COPY: the cursor reports it.
-      stop = result;
-      break;
+  // Each statement's result in turn (Cursor::NextResult).
+  auto cursor = std::make_unique<PgCursor>(this, nullptr, zone_, /*binary=*/false,
+                                           /*cancel_on_close=*/false);
+  cursor->set_multi(sql.statement_count > 1);
+  active_cursor_ = cursor.get();
+  QF_RETURN_IF_ERROR(cursor->Start());
+  return std::unique_ptr<backend::Cursor>(std::move(cursor));
+}
+
+std::string PgConnection::NativeSql(std::string_view sql) const {
+  LexOptions options = lex_options_;
+  options.keep_markers = true;
+  return RewriteSql(sql, options).text;
+}
+
+absl::StatusOr<std::vector<backend::BackendConnection::ParamSetResult>> PgConnection::ExecuteBatch(
+    std::string_view sql, std::span<const std::vector<backend::Param>> sets) {
+  const auto not_here = [] { return absl::UnimplementedError("not a batchable statement"); };
+  if (sets.empty()) return std::vector<ParamSetResult>();
+  QF_RETURN_IF_ERROR(DetachActiveCursor());
+  RefreshSessionState();
+  const RewrittenSql rewritten = RewriteSql(sql, lex_options_);
+  const std::string& keyword = rewritten.first_keyword;
+  if (rewritten.statement_count != 1 ||
+      !(keyword == "INSERT" || keyword == "UPDATE" || keyword == "DELETE" || keyword == "MERGE")) {
+    return not_here();
+  }
+  const size_t count = sets[0].size();
+  std::vector<uint32_t> oids(count);
+  for (size_t i = 0; i < count; ++i) oids[i] = ParamTypeOid(sets[0][i].type);
+  for (const std::vector<backend::Param>& set : sets) {
+    if (set.size() != count || static_cast<size_t>(rewritten.parameter_count) != count) {
+      return not_here();
+    }
+    for (size_t i = 0; i < count; ++i) {
+      if (ParamTypeOid(set[i].type) != oids[i]) return not_here();
     }
   }
-  return StartCursor(nullptr, /*binary=*/false, /*cancel_on_close=*/false, stop);
+  FlushDeallocations();
+  QF_RETURN_IF_ERROR(BeginIfNeeded());
+  const std::string key = StatementCache::Key(rewritten.text, oids);
+  bool fresh = false;
+  QF_ASSIGN_OR_RETURN(std::shared_ptr<const PreparedStatement> statement,
+                      Prepare(key, rewritten.text, oids, /*cached=*/true, &fresh));
+  // DML ... RETURNING has rows for the application: one set at a time.
+  if (!statement->shape->columns.empty()) return not_here();
+
+  std::vector<ParamSetResult> results(sets.size());
+  // Outside a transaction block each set is its own transaction (a Sync
+  // after each), so a failed set leaves the others alone; inside one, a
+  // failure aborts the transaction and the server skips the rest of the
+  // pipeline up to the Sync.
+  const bool sync_each = PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  if (!PQenterPipelineMode(conn_)) return ConnectionError(conn_, "entering pipeline mode");
+  std::vector<const char*> values(count);
+  std::vector<int> lengths(count);
+  std::vector<int> formats(count);
+  absl::Status fatal;
+  bool aborted = false;
+  // Chunks keep what the server writes back well under the socket buffers,
+  // so that neither side blocks while the other is still writing.
+  constexpr size_t kChunk = 512;
+  for (size_t begin = 0; begin < sets.size() && fatal.ok() && !aborted; begin += kChunk) {
+    const size_t end = std::min(sets.size(), begin + kChunk);
+    size_t sent = begin;
+    for (; sent < end; ++sent) {
+      const std::vector<backend::Param>& set = sets[sent];
+      bool bad = false;
+      for (size_t i = 0; i < count; ++i) {
+        values[i] = nullptr;
+        lengths[i] = 0;
+        formats[i] = 0;
+        if (set[i].is_null) continue;
+        if (SendsBinary(set[i].type)) {
+          values[i] = set[i].data.data();
+          lengths[i] = static_cast<int>(set[i].data.size());
+          formats[i] = 1;
+        } else if (set[i].data.find('\0') != std::string::npos) {
+          results[sent].status = core::SqlError(
+              core::sqlstate::kInvalidCharacterValue,
+              absl::StrCat("parameter ", i + 1,
+                           " contains a NUL character, which PostgreSQL text cannot hold"));
+          bad = true;
+          break;
+        } else {
+          values[i] = set[i].data.c_str();
+        }
+      }
+      if (bad) continue;
+      if (!PQsendQueryPrepared(conn_, statement->name.c_str(), static_cast<int>(count),
+                               values.data(), lengths.data(), formats.data(), 0) ||
+          (sync_each && !PQpipelineSync(conn_))) {
+        fatal = ConnectionError(conn_, "sending a parameter set");
+        break;
+      }
+    }
+    if (fatal.ok() && !sync_each && !PQpipelineSync(conn_)) {
+      fatal = ConnectionError(conn_, "sending a parameter set");
+    }
+    if (fatal.ok() && PQflush(conn_) != 0) fatal = ConnectionError(conn_, "sending the batch");
+    // Read back every set sent in this chunk (and its Sync).
+    for (size_t i = begin; i < sent; ++i) {
+      if (!results[i].status.ok()) continue;  // never sent
+      bool got_result = false;
+      while (PGresult* result = PQgetResult(conn_)) {
+        const ExecStatusType status = PQresultStatus(result);
+        if (!got_result) {
+          got_result = true;
+          if (status == PGRES_COMMAND_OK) {
+            results[i].ran = true;
+            const char* tuples = PQcmdTuples(result);
+            results[i].rows_affected = tuples[0] != '\0' ? std::atoll(tuples) : -1;
+          } else if (status == PGRES_PIPELINE_ABORTED) {
+            aborted = true;
+          } else {
+            results[i].ran = true;
+            results[i].status = ResultError(result);
+            if (!sync_each) aborted = true;
+          }
+        }
+        PQclear(result);
+      }
+      if (!got_result && PQstatus(conn_) == CONNECTION_BAD) {
+        fatal = ConnectionError(conn_, "reading the batch's results");
+        break;
+      }
+      if (sync_each) {
+        PGresult* sync = PQgetResult(conn_);
+        PQclear(sync);
+      }
+    }
+    if (!sync_each && fatal.ok()) {
+      // The chunk's Sync.
+      while (PGresult* result = PQgetResult(conn_)) {
+        const bool done = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
+        PQclear(result);
+        if (done) break;
+      }
+    }
+  }
+  if (!PQexitPipelineMode(conn_) && fatal.ok()) {
+    fatal = ConnectionError(conn_, "leaving pipeline mode");
+  }
+  QF_RETURN_IF_ERROR(CheckConnectionLost(conn_, std::move(fatal)));
+  if (!fresh && sync_each && IsStaleStatementError(results[0].status)) {
+    // The server lost the cached statement (DISCARD ALL, DEALLOCATE): every
+    // set failed the same way and nothing ran, so prepare it again, once
+    // (the statement is fresh then).
+    std::string name = cache_.Erase(key);
+    if (core::SqlStateOf(results[0].status) != "26000" && !name.empty()) {
+      pending_deallocations_.push_back(std::move(name));
+    }
+    return ExecuteBatch(sql, sets);
+  }
+  return results;
 }
 
 absl::StatusOr<backend::StatementDescription> PgConnection::Describe(std::string_view sql) {

@@ -15,8 +15,13 @@
 // decoders streams through COPY (...) TO STDOUT (FORMAT binary) instead,
 // which costs the client far less per row. Other statements
 // without parameters (DDL, SET, ...) and parameterless text holding several
-// statements use the simple protocol (text results; the last statement's
-// result is the cursor's). Server notices are dropped.
+// statements use the simple protocol (text results; each statement's result
+// in turn through Cursor::NextResult; parameters in such text are HYC00).
+// Parameter arrays of INSERT/UPDATE/DELETE/MERGE without RETURNING run
+// through ExecuteBatch: one pipeline (libpq pipeline mode) per array, a Sync
+// after each set outside a transaction block (each set commits on its own)
+// or one per chunk inside one (the first failure skips the rest). Server
+// notices are dropped.
 // See pg_connection_internal.h for the behaviour of cursors.
 #ifndef QUIETFETCH_DRIVER_BACKEND_POSTGRES_PG_CONNECTION_H_
 #define QUIETFETCH_DRIVER_BACKEND_POSTGRES_PG_CONNECTION_H_

@@ -66,6 +66,9 @@ class PgConnection final : public backend::BackendConnection {
 
   absl::StatusOr<std::unique_ptr<backend::Cursor>> Execute(
       std::string_view sql, std::span<const backend::Param> params) override;
+  absl::StatusOr<std::vector<ParamSetResult>> ExecuteBatch(
+      std::string_view sql, std::span<const std::vector<backend::Param>> sets) override;
+  std::string NativeSql(std::string_view sql) const override;
   absl::StatusOr<backend::StatementDescription> Describe(std::string_view sql) override;
   int CountParameters(std::string_view sql) const override;
   absl::Status SetAutocommit(bool on) override;
@@ -183,6 +186,11 @@ class PgCursor final : public backend::Cursor {
                             const rowstore::BatchLimits& limits) override;
   int64_t rows_affected() const override { return rows_affected_; }
   absl::Status Close() override;
+  absl::StatusOr<bool> NextResult() override;
+
+  // Text with several statements (simple protocol): each statement's result
+  // ends the cursor's current result, and NextResult moves to the next.
+  void set_multi(bool on) { multi_ = on; }
 
   // Whether the rows come through COPY rather than the prepared statement.
   bool uses_copy() const { return copy_ != nullptr; }
@@ -215,7 +223,11 @@ class PgCursor final : public backend::Cursor {
     int64_t buffered_rows_affected = -1;
   };
 
-  PGresult* NextResult();
+  PGresult* TakeResult();
+  // Multi-statement text: skips the unread rows of the current result.
+  absl::Status SkipToResultEnd();
+  // No result is left: lets go of the connection; the buffered tail error.
+  absl::Status EndOfResults();
   // Handles a result that is not a row: the end of the result or an error.
   absl::Status HandleEnd(PGresult* result);
   // Reads what is left on the connection and lets go of it.
@@ -237,6 +249,9 @@ class PgCursor final : public backend::Cursor {
   void BufferRemainingCopy();
 
   PgConnection* connection_;  // set while streaming
+  PgConnection* owner_;       // until orphaned: learns later results' columns
+  bool multi_ = false;
+  bool result_ended_ = false;  // multi: the current statement's result is complete
   std::shared_ptr<const ResultShape> shape_;
   std::shared_ptr<const TimeZone> zone_;
   DecodeContext context_;

@@ -330,26 +330,157 @@ TEST_F(StatementTest, OdbcEscapes) {
   EXPECT_EQ(One(*connection_, "SELECT 'a_c' LIKE 'a!_c' {escape '!'}"), Int(1));
 }
 
-TEST_F(StatementTest, SeveralStatementsStreamTheLast) {
-  absl::StatusOr<QueryResult> result =
-      Query(*connection_,
-            "CREATE TEMP TABLE multi (a int); INSERT INTO multi VALUES (1), (2); SELECT 'skipped'; "
-            "SELECT a FROM multi ORDER BY a;");
-  ASSERT_TRUE(result.ok()) << result.status();
-  ASSERT_EQ(result->columns.size(), 1u);
-  EXPECT_EQ(result->columns[0].type, LogicalType::kInt32);
-  ASSERT_EQ(result->rows.size(), 2u);
-  EXPECT_EQ(result->rows[1][0], Int(2));
-  EXPECT_EQ(result->rows_affected, 2);
+// Every result of a multi-statement text, in turn (Cursor::NextResult).
+absl::StatusOr<std::vector<QueryResult>> AllResults(backend::BackendConnection& connection,
+                                                    std::string_view sql) {
+  QF_ASSIGN_OR_RETURN(std::unique_ptr<backend::Cursor> cursor, connection.Execute(sql, {}));
+  std::vector<QueryResult> results;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(QueryResult result, testing::ReadAll(*cursor));
+    results.push_back(std::move(result));
+    QF_ASSIGN_OR_RETURN(bool more, cursor->NextResult());
+    if (!more) return results;
+  }
+}
 
-  absl::StatusOr<QueryResult> failed = Query(*connection_, "SELECT 1; SELECT 1/0; SELECT 2");
-  ASSERT_FALSE(failed.ok());
-  EXPECT_EQ(core::SqlStateOf(failed.status()), "22012") << failed.status();
+TEST_F(StatementTest, SeveralStatementsGiveEachResultInTurn) {
+  absl::StatusOr<std::vector<QueryResult>> results =
+      AllResults(*connection_,
+                 "CREATE TEMP TABLE multi (a int); INSERT INTO multi VALUES (1), (2); SELECT "
+                 "'second', 2; SELECT a FROM multi WHERE a < 0; SELECT a FROM multi ORDER BY a;");
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 5u);
+  EXPECT_TRUE((*results)[0].columns.empty());
+  EXPECT_TRUE((*results)[1].columns.empty());
+  EXPECT_EQ((*results)[1].rows_affected, 2);
+  ASSERT_EQ((*results)[2].columns.size(), 2u);
+  ASSERT_EQ((*results)[2].rows.size(), 1u);
+  EXPECT_EQ((*results)[2].rows[0][0], Str("second"));
+  ASSERT_EQ((*results)[3].columns.size(), 1u);  // no rows, but columns
+  EXPECT_TRUE((*results)[3].rows.empty());
+  const QueryResult& last = (*results)[4];
+  ASSERT_EQ(last.columns.size(), 1u);
+  EXPECT_EQ(last.columns[0].type, LogicalType::kInt32);
+  ASSERT_EQ(last.rows.size(), 2u);
+  EXPECT_EQ(last.rows[1][0], Int(2));
+  EXPECT_EQ(last.rows_affected, 2);
+
+  // An error ends the text where it happens and comes with that result.
+  absl::StatusOr<std::unique_ptr<backend::Cursor>> failing =
+      connection_->Execute("SELECT 1; SELECT 1/0; SELECT 2", {});
+  ASSERT_TRUE(failing.ok()) << failing.status();
+  absl::StatusOr<QueryResult> first = testing::ReadAll(**failing);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->rows.size(), 1u);
+  absl::StatusOr<bool> next = (*failing)->NextResult();
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(core::SqlStateOf(next.status()), "22012") << next.status();
+  next = (*failing)->NextResult();
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(*next);
   EXPECT_EQ(One(*connection_, "SELECT 3"), Int(3));
 
   absl::StatusOr<std::unique_ptr<backend::Cursor>> with_params =
       connection_->Execute("SELECT ?; SELECT 2", std::vector{P(LogicalType::kInt32, "1")});
   EXPECT_FALSE(with_params.ok());
+}
+
+TEST_F(StatementTest, LaterResultsSurviveAnotherStatement) {
+  absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor =
+      connection_->Execute("SELECT g FROM generate_series(1, 100) g; SELECT 'b'", {});
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  // Another statement on the connection makes the cursor buffer the rest.
+  EXPECT_EQ(One(*connection_, "SELECT 9"), Int(9));
+  absl::StatusOr<QueryResult> first = testing::ReadAll(**cursor);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->rows.size(), 100u);
+  absl::StatusOr<bool> next = (*cursor)->NextResult();
+  ASSERT_TRUE(next.ok() && *next) << next.status();
+  absl::StatusOr<QueryResult> second = testing::ReadAll(**cursor);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->rows.size(), 1u);
+  EXPECT_EQ(second->rows[0][0], Str("b"));
+  next = (*cursor)->NextResult();
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(*next);
+}
+
+TEST_F(StatementTest, ClosingDiscardsLaterResults) {
+  absl::StatusOr<std::unique_ptr<backend::Cursor>> cursor =
+      connection_->Execute("SELECT 1; SELECT 2; SELECT 3", {});
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  ASSERT_TRUE((*cursor)->Close().ok());
+  absl::StatusOr<bool> next = (*cursor)->NextResult();
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(*next);
+  EXPECT_EQ(One(*connection_, "SELECT 4"), Int(4));
+}
+
+TEST_F(StatementTest, BatchRunsEverySetInOnePipeline) {
+  ASSERT_TRUE(Query(*connection_, "CREATE TEMP TABLE batch (id int PRIMARY KEY, v text)").ok());
+  std::vector<std::vector<backend::Param>> sets;
+  for (int i = 1; i <= 1500; ++i) {
+    sets.push_back({P(LogicalType::kInt32, std::to_string(i)),
+                    i % 5 == 0 ? Null(LogicalType::kText) : P(LogicalType::kText, "v")});
+  }
+  sets[9][0] = P(LogicalType::kInt32, "1");  // a duplicate key: set 10 fails
+  auto results = connection_->ExecuteBatch("INSERT INTO batch VALUES (?, ?)", sets);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), sets.size());
+  // Autocommit: each set is its own transaction, the others still run.
+  EXPECT_EQ(core::SqlStateOf((*results)[9].status), "23505");
+  int ran = 0;
+  for (const auto& result : *results) {
+    if (result.ran && result.status.ok()) {
+      ++ran;
+      EXPECT_EQ(result.rows_affected, 1);
+    }
+  }
+  EXPECT_EQ(ran, 1499);
+  EXPECT_EQ(One(*connection_, "SELECT count(*) FROM batch"), Int(1499));
+
+  // In a transaction the first failure ends the batch.
+  ASSERT_TRUE(connection_->SetAutocommit(false).ok());
+  std::vector<std::vector<backend::Param>> more = {
+      {P(LogicalType::kInt32, "5000"), P(LogicalType::kText, "a")},
+      {P(LogicalType::kInt32, "1"), P(LogicalType::kText, "b")},
+      {P(LogicalType::kInt32, "5001"), P(LogicalType::kText, "c")}};
+  results = connection_->ExecuteBatch("INSERT INTO batch VALUES (?, ?)", more);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_TRUE((*results)[0].ran && (*results)[0].status.ok());
+  EXPECT_EQ(core::SqlStateOf((*results)[1].status), "23505");
+  EXPECT_FALSE((*results)[2].ran);
+  EXPECT_TRUE((*results)[2].status.ok());
+  ASSERT_TRUE(connection_->Rollback().ok());
+  ASSERT_TRUE(connection_->SetAutocommit(true).ok());
+
+  // A cached statement the server has forgotten is prepared again.
+  ASSERT_TRUE(Query(*connection_, "DEALLOCATE ALL").ok());
+  const std::vector<std::vector<backend::Param>> after_deallocate = {
+      {P(LogicalType::kInt32, "6000"), P(LogicalType::kText, "d")}};
+  results = connection_->ExecuteBatch("INSERT INTO batch VALUES (?, ?)", after_deallocate);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_TRUE((*results)[0].ran && (*results)[0].status.ok()) << (*results)[0].status;
+
+  // Not batchable: the caller runs the sets itself.
+  auto query = connection_->ExecuteBatch("SELECT ?::int", {{{P(LogicalType::kInt32, "1")}}});
+  ASSERT_FALSE(query.ok());
+  EXPECT_EQ(query.status().code(), absl::StatusCode::kUnimplemented);
+  auto returning = connection_->ExecuteBatch("INSERT INTO batch VALUES (?, 'r') RETURNING id",
+                                             {{{P(LogicalType::kInt32, "7000")}}});
+  ASSERT_FALSE(returning.ok());
+  EXPECT_EQ(returning.status().code(), absl::StatusCode::kUnimplemented);
+  // A statement the server rejects fails as a whole.
+  auto bad = connection_->ExecuteBatch("INSERT INTO no_such_table VALUES (?)",
+                                       {{{P(LogicalType::kInt32, "1")}}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(core::SqlStateOf(bad.status()), "42P01");
+  EXPECT_EQ(One(*connection_, "SELECT 6"), Int(6));
+}
+
+TEST_F(StatementTest, NativeSqlKeepsMarkers) {
+  EXPECT_EQ(connection_->NativeSql("SELECT {fn ucase(?)} WHERE x = ?"),
+            "SELECT upper(?) WHERE x = ?");
 }
 
 TEST_F(StatementTest, ServerErrorsKeepTheirState) {
@@ -432,7 +563,7 @@ TEST_F(StatementTest, CopyIsRefusedCleanly) {
   ASSERT_TRUE(Query(*connection_, "CREATE TEMP TABLE copied (a int)").ok());
   for (const char* sql : {"COPY copied FROM STDIN", "COPY (SELECT 1) TO STDOUT",
                           "SELECT 1; COPY copied FROM STDIN; SELECT 2"}) {
-    absl::StatusOr<QueryResult> result = Query(*connection_, sql);
+    absl::StatusOr<std::vector<QueryResult>> result = AllResults(*connection_, sql);
     ASSERT_FALSE(result.ok()) << sql;
     EXPECT_EQ(core::SqlStateOf(result.status()), "HYC00") << sql << ": " << result.status();
     EXPECT_EQ(One(*connection_, "SELECT 5"), Int(5)) << sql;

@@ -149,6 +149,7 @@ PgCursor::PgCursor(PgConnection* connection, std::shared_ptr<const ResultShape> 
                    std::shared_ptr<const TimeZone> zone, bool binary, bool cancel_on_close,
                    bool copy)
     : connection_(connection),
+      owner_(connection),
       shape_(std::move(shape)),
       zone_(std::move(zone)),
       binary_(binary),
@@ -178,7 +179,7 @@ absl::Status PgCursor::Start(PGresult* first) {
   return HandleEnd(first);
 }
 
-PGresult* PgCursor::NextResult() {
+PGresult* PgCursor::TakeResult() {
   if (pending_ != nullptr) {
     PGresult* result = pending_;
     pending_ = nullptr;
@@ -214,8 +215,72 @@ absl::Status PgCursor::HandleEnd(PGresult* result) {
       break;
   }
   PQclear(result);
+  if (multi_ && error.ok()) {
+    // The next statement's result follows (NextResult), or the end.
+    result_ended_ = true;
+    return error;
+  }
   if (state_ == State::kStreaming) return FinishStreaming(std::move(error), /*complete=*/true);
   return error;
+}
+
+absl::Status PgCursor::SkipToResultEnd() {
+  if (!deferred_error_.ok()) {
+    absl::Status error = std::move(deferred_error_);
+    deferred_error_ = absl::OkStatus();
+    return error;
+  }
+  while (!result_ended_ && (state_ == State::kStreaming || state_ == State::kBuffered)) {
+    PGresult* result = TakeResult();
+    if (result == nullptr) return EndOfResults();
+    if (PQresultStatus(result) == PGRES_SINGLE_TUPLE) {
+      PQclear(result);
+      continue;
+    }
+    QF_RETURN_IF_ERROR(HandleEnd(result));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PgCursor::EndOfResults() {
+  if (state_ == State::kStreaming) return FinishStreaming(absl::OkStatus(), /*complete=*/false);
+  absl::Status status;
+  if (state_ == State::kBuffered) {
+    status = std::move(tail_error_);
+    tail_error_ = absl::OkStatus();
+  }
+  if (state_ != State::kOrphaned) state_ = State::kDone;
+  return status;
+}
+
+absl::StatusOr<bool> PgCursor::NextResult() {
+  if (!multi_) return false;
+  if (state_ == State::kOrphaned) {
+    return core::SqlError(core::sqlstate::kConnectionNotOpen,
+                          "the connection this result was read from has been closed");
+  }
+  QF_RETURN_IF_ERROR(SkipToResultEnd());
+  if (state_ != State::kStreaming && state_ != State::kBuffered) return false;
+  result_ended_ = false;
+  rows_affected_ = -1;
+  PGresult* first = TakeResult();
+  if (first == nullptr) {
+    QF_RETURN_IF_ERROR(EndOfResults());
+    return false;
+  }
+  const ExecStatusType status = PQresultStatus(first);
+  if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && PQnfields(first) > 0 &&
+      owner_ != nullptr) {
+    shape_ = owner_->ShapeFromResult(first);
+  } else {
+    shape_ = std::make_shared<ResultShape>();
+  }
+  if (status == PGRES_SINGLE_TUPLE) {
+    pending_ = first;
+    return true;
+  }
+  QF_RETURN_IF_ERROR(HandleEnd(first));
+  return true;
 }
 
 absl::Status PgCursor::FinishStreaming(absl::Status status, bool complete) {
@@ -253,7 +318,7 @@ absl::StatusOr<bool> PgCursor::Fill(rowstore::RowBatch& batch,
     return core::SqlError(core::sqlstate::kConnectionNotOpen,
                           "the connection this result was read from has been closed");
   }
-  if (state_ == State::kDone) return false;
+  if (state_ == State::kDone || result_ended_) return false;
   if (copy_ != nullptr) return FillCopy(batch, limits);
 
   const size_t max_rows = limits.max_rows > 0 ? limits.max_rows : 1;
@@ -262,7 +327,7 @@ absl::StatusOr<bool> PgCursor::Fill(rowstore::RowBatch& batch,
   size_t rows = 0;
   absl::Status status;
   while (true) {
-    PGresult* result = NextResult();
+    PGresult* result = TakeResult();
     if (result == nullptr) {
       if (state_ == State::kStreaming) {
         // Without a final result: fine unless the server went away.
@@ -276,7 +341,7 @@ absl::StatusOr<bool> PgCursor::Fill(rowstore::RowBatch& batch,
     }
     if (PQresultStatus(result) != PGRES_SINGLE_TUPLE) {
       status = HandleEnd(result);
-      if (!status.ok()) break;
+      if (!status.ok() || result_ended_) break;
       continue;
     }
     if (PQnfields(result) != num_columns) {
@@ -403,6 +468,7 @@ void PgCursor::BufferRemaining() {
 }
 
 void PgCursor::Orphan() {
+  owner_ = nullptr;
   if (pending_ != nullptr) {
     PQclear(pending_);
     pending_ = nullptr;

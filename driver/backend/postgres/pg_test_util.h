@@ -199,7 +199,8 @@ class PgServerTest : public ::testing::Test {
     settings_ = SettingsFromEnv(&missing);
     ASSERT_TRUE(missing.empty())
         << "integration tests need the dev PostgreSQL server; missing environment: " << missing
-        << " (run through the project's test script or source .qf/odbc/env.sh)";
+        << " (run through the project's test script or source build/test-env/env.sh after "
+           "scripts/pg.sh start)";
     absl::StatusOr<std::unique_ptr<backend::BackendConnection>> connection = Connect(settings_);
     ASSERT_TRUE(connection.ok()) << connection.status();
     connection_ = std::move(*connection);

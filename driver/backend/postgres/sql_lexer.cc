@@ -33,7 +33,7 @@ struct FunctionRename {
   std::string_view pg;
   bool keyword;  // written without parentheses
 };
-constexpr std::array<FunctionRename, 12> kFunctionRenames = {{
+constexpr std::array<FunctionRename, 15> kFunctionRenames = {{
     {"UCASE", "upper", false},
     {"LCASE", "lower", false},
     {"IFNULL", "coalesce", false},
@@ -46,6 +46,28 @@ constexpr std::array<FunctionRename, 12> kFunctionRenames = {{
     {"DATABASE", "current_database", false},
     {"USER", "current_user", true},
     {"CHAR", "chr", false},
+    // SQL keywords: "{fn CURRENT_DATE()}" must lose its "()", while
+    // current_timestamp(3) keeps its precision.
+    {"CURRENT_DATE", "current_date", true},
+    {"CURRENT_TIME", "current_time", true},
+    {"CURRENT_TIMESTAMP", "current_timestamp", true},
+}};
+
+// ODBC time/date functions that are a field of their argument.
+struct DatePart {
+  std::string_view odbc;  // upper case
+  std::string_view field;
+};
+constexpr std::array<DatePart, 9> kDateParts = {{
+    {"YEAR", "year"},
+    {"MONTH", "month"},
+    {"DAYOFMONTH", "day"},
+    {"DAYOFYEAR", "doy"},
+    {"HOUR", "hour"},
+    {"MINUTE", "minute"},
+    {"SECOND", "second"},
+    {"QUARTER", "quarter"},
+    {"WEEK", "week"},
 }};
 
 class Lexer {
@@ -95,8 +117,13 @@ class Lexer {
         break;
       case '?':
         MarkContent();
-        out_ += '$';
-        out_ += std::to_string(++result_.parameter_count);
+        ++result_.parameter_count;
+        if (options_.keep_markers) {
+          out_ += '?';
+        } else {
+          out_ += '$';
+          out_ += std::to_string(result_.parameter_count);
+        }
         ++pos_;
         return;
       case ';':
@@ -116,9 +143,10 @@ class Lexer {
       case '}':
         MarkContent();
         if (!escapes_.empty()) {
-          const bool keep = escapes_.back();
+          const Escape escape = std::move(escapes_.back());
           escapes_.pop_back();
-          if (keep) out_ += c;
+          if (escape.keep) out_ += c;
+          out_ += escape.suffix;
           ++pos_;
           return;
         }
@@ -261,8 +289,20 @@ class Lexer {
 
   // At '{': an ODBC escape clause, or a brace to keep.
   void StartEscape() {
-    size_t i = pos_ + 1;
-    while (i < sql_.size() && IsSpace(sql_[i])) ++i;
+    size_t i = SkipSpaces(pos_ + 1);
+    // {?= call f(...)}: the return value comes back as the result set (there
+    // are no output parameters), so its marker is dropped.
+    bool returns_value = false;
+    if (i < sql_.size() && sql_[i] == '?') {
+      const size_t equals = SkipSpaces(i + 1);
+      if (equals < sql_.size() && sql_[equals] == '=') {
+        const size_t word = SkipSpaces(equals + 1);
+        if (Upper(sql_.substr(word, 4)) == "CALL") {
+          returns_value = true;
+          i = word;
+        }
+      }
+    }
     size_t word_end = i;
     while (word_end < sql_.size() && IsIdentStart(sql_[word_end])) ++word_end;
     const std::string keyword = Upper(sql_.substr(i, word_end - i));
@@ -281,20 +321,72 @@ class Lexer {
       replacement = "";
     } else if (keyword == "FN") {
       replacement = "";
+    } else if (keyword == "GUID") {
+      replacement = "uuid";
+    } else if (keyword == "INTERVAL") {
+      replacement = "INTERVAL";
+    } else if (keyword == "CALL") {
+      replacement = "SELECT * FROM ";
     } else {
       known = false;
     }
+    if (returns_value && keyword != "CALL") known = false;
+    // A procedure call is a statement of its own, never part of one.
+    if (keyword == "CALL" && saw_keyword_) known = false;
     if (!known) {
       out_ += '{';
-      escapes_.push_back(true);
+      escapes_.push_back({true, ""});
       ++pos_;
       return;
     }
+    if (keyword == "CALL") {
+      // What the server runs is a query: cacheable, described, streamed.
+      statement_keyword_ = "SELECT";
+      if (result_.statement_count == 0 && result_.first_keyword.empty()) {
+        result_.first_keyword = statement_keyword_;
+      }
+    }
     saw_keyword_ = true;
-    escapes_.push_back(false);
+    escapes_.push_back({false, ""});
     out_.append(replacement);
     pos_ = word_end;
     if (keyword == "FN") RenameFunction();
+    if (keyword == "CALL") CopyProcedureName();
+  }
+
+  size_t SkipSpaces(size_t i) const {
+    while (i < sql_.size() && IsSpace(sql_[i])) ++i;
+    return i;
+  }
+
+  // After "{call": the (possibly qualified, possibly quoted) procedure name;
+  // a call without an argument list gets "()", which PostgreSQL requires.
+  void CopyProcedureName() {
+    size_t i = SkipSpaces(pos_);
+    while (i < sql_.size()) {
+      if (sql_[i] == '"') {
+        size_t close = i + 1;
+        while (close < sql_.size()) {
+          if (sql_[close] == '"' && (close + 1 >= sql_.size() || sql_[close + 1] != '"')) break;
+          close += sql_[close] == '"' ? 2 : 1;
+        }
+        i = close < sql_.size() ? close + 1 : sql_.size();
+      } else if (IsIdentStart(sql_[i])) {
+        while (i < sql_.size() && IsIdentChar(sql_[i])) ++i;
+      } else {
+        break;
+      }
+      if (i < sql_.size() && sql_[i] == '.') {
+        ++i;
+      } else {
+        break;
+      }
+    }
+    const size_t name_start = SkipSpaces(pos_);
+    out_.append(sql_.substr(name_start, i - name_start));
+    pos_ = i;
+    const size_t next = SkipSpaces(i);
+    if (next >= sql_.size() || sql_[next] != '(') out_.append("()");
   }
 
   // After "{fn": the function name, renamed when PostgreSQL spells it
@@ -305,6 +397,18 @@ class Lexer {
     size_t end = i;
     while (end < sql_.size() && IsIdentChar(sql_[end])) ++end;
     const std::string name = Upper(sql_.substr(i, end - i));
+    const size_t paren = SkipSpaces(end);
+    for (const DatePart& part : kDateParts) {
+      if (name != part.odbc || paren >= sql_.size() || sql_[paren] != '(') continue;
+      // {fn YEAR(x)} -> CAST(date_part('year', x) AS integer): ODBC's
+      // integer, where date_part gives double precision.
+      out_.append("CAST(date_part('");
+      out_.append(part.field);
+      out_.append("', ");
+      escapes_.back().suffix = " AS integer)";
+      pos_ = paren + 1;
+      return;
+    }
     for (const FunctionRename& rename : kFunctionRenames) {
       if (name != rename.odbc) continue;
       out_.append(rename.pg);
@@ -335,7 +439,11 @@ class Lexer {
   bool saw_keyword_ = false;       // the current statement's first token was seen
   std::string statement_keyword_;
   int begin_depth_ = 0;
-  std::vector<bool> escapes_;  // open '{': true when its '}' is kept
+  struct Escape {
+    bool keep;           // the '}' is part of the text, not an escape
+    std::string suffix;  // written at the '}'
+  };
+  std::vector<Escape> escapes_;  // open '{'s
 };
 
 }  // namespace

@@ -7,8 +7,11 @@
 //    operators spelled with '?' must be written as functions, e.g.
 //    jsonb_exists(), as with any ODBC driver);
 //  - translates the ODBC escape clauses {d '...'}, {t '...'}, {ts '...'},
-//    {fn name(args)}, {oj ...} and {escape 'c'} (unknown escapes are left
-//    alone, so the server reports them);
+//    {fn name(args)}, {oj ...}, {escape 'c'}, {guid '...'} (uuid '...'),
+//    {INTERVAL ...}, and {call f(args)} / {?= call f(args)}, which become
+//    SELECT * FROM f(args) (a function's result is the result set; the
+//    return value's marker is dropped). Unknown escapes are left alone, so
+//    the server reports them;
 //  - counts the statements separated by ';' (empty ones and comments do not
 //    count; semicolons inside CREATE ... BEGIN ATOMIC ... END bodies do not
 //    split, as in psql).
@@ -26,6 +29,9 @@ struct LexOptions {
   // The server's standard_conforming_strings. When off, backslashes also
   // escape inside plain '...' literals.
   bool standard_conforming_strings = true;
+  // Leave '?' markers as they are (SQLNativeSql: the text stays preparable
+  // through ODBC); they are still counted.
+  bool keep_markers = false;
 };
 
 struct RewrittenSql {

@@ -132,6 +132,54 @@ TEST(SqlLexerTest, UnknownBracesAreKept) {
   EXPECT_EQ(Rewrite("SELECT {date '2024-01-01'}"), "SELECT {date '2024-01-01'}");
 }
 
+TEST(SqlLexerTest, KeywordFunctionsLoseEmptyParentheses) {
+  EXPECT_EQ(Rewrite("SELECT {fn CURRENT_DATE()}, {fn current_time()}, {fn CURRENT_TIMESTAMP( )}"),
+            "SELECT current_date, current_time, current_timestamp");
+  EXPECT_EQ(Rewrite("SELECT {fn CURRENT_TIMESTAMP(3)}"), "SELECT current_timestamp(3)");
+  EXPECT_EQ(Rewrite("SELECT {fn now()}, {fn database()}"), "SELECT now(), current_database()");
+}
+
+TEST(SqlLexerTest, DatePartFunctions) {
+  EXPECT_EQ(Rewrite("SELECT {fn YEAR(d)}, {fn dayofmonth ( {d '2024-01-31'} )}"),
+            "SELECT CAST(date_part('year', d) AS integer), CAST(date_part('day',  DATE "
+            "'2024-01-31' ) AS integer)");
+  // A column or function of that name without "(" is left alone.
+  EXPECT_EQ(Rewrite("SELECT {fn year}"), "SELECT year");
+}
+
+TEST(SqlLexerTest, CallEscapes) {
+  const RewrittenSql call = RewriteSql("{call f(?, ?)}");
+  EXPECT_EQ(call.text, "SELECT * FROM f($1, $2)");
+  EXPECT_EQ(call.parameter_count, 2);
+  EXPECT_EQ(call.first_keyword, "SELECT");
+  EXPECT_EQ(Rewrite("{ call s.\"My Proc\" }"), "SELECT * FROM s.\"My Proc\"() ");
+  EXPECT_EQ(Rewrite("{CALL f}"), "SELECT * FROM f()");
+  // The return value's marker is not a parameter: the value is the result.
+  const RewrittenSql returns = RewriteSql("{? = call f(?)}");
+  EXPECT_EQ(returns.text, "SELECT * FROM f($1)");
+  EXPECT_EQ(returns.parameter_count, 1);
+  EXPECT_EQ(returns.first_keyword, "SELECT");
+  EXPECT_EQ(Rewrite("{?=call f}; {call g(1)}"), "SELECT * FROM f(); SELECT * FROM g(1)");
+  // "{?= x}" is not an escape ODBC knows: kept for the server to reject.
+  EXPECT_EQ(Rewrite("SELECT {?= x}"), "SELECT {$1= x}");
+}
+
+TEST(SqlLexerTest, GuidAndIntervalEscapes) {
+  EXPECT_EQ(Rewrite("SELECT {guid '0e984725-c51c-4bf4-9960-e1c80e27aba0'}"),
+            "SELECT uuid '0e984725-c51c-4bf4-9960-e1c80e27aba0'");
+  EXPECT_EQ(Rewrite("SELECT {INTERVAL '3' DAY}, {interval '1:30' HOUR TO MINUTE}"),
+            "SELECT INTERVAL '3' DAY, INTERVAL '1:30' HOUR TO MINUTE");
+}
+
+TEST(SqlLexerTest, KeepMarkersForNativeSql) {
+  LexOptions options;
+  options.keep_markers = true;
+  const RewrittenSql r =
+      RewriteSql("SELECT {fn ucase(?)}, '?' WHERE {d '2024-01-31'} < ?", options);
+  EXPECT_EQ(r.text, "SELECT upper(?), '?' WHERE DATE '2024-01-31' < ?");
+  EXPECT_EQ(r.parameter_count, 2);
+}
+
 TEST(SqlLexerTest, EscapesInsideLiteralsAreText) {
   EXPECT_EQ(Rewrite("SELECT '{d ''x''}', \"{fn\""), "SELECT '{d ''x''}', \"{fn\"");
 }

@@ -28,6 +28,7 @@
 #ifndef QUIETFETCH_ORM_CONNECTION_H_
 #define QUIETFETCH_ORM_CONNECTION_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -42,17 +43,38 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "driver/backend/backend.h"
-#include "driver/rowstore/row_batch.h"
 #include "quietfetch/orm/field_traits.h"
 #include "quietfetch/orm/mapping.h"
 #include "quietfetch/orm/status.h"
+#include "quietfetch/orm/types.h"
 
 namespace quietfetch::orm {
 
 namespace detail {
 
 class Session;
+class Result;
+
+// One batch of rows as the driver filled it (its storage stays inside the
+// library); view() reads it in place. Movable, reused across fills.
+class Batch {
+ public:
+  Batch();
+  Batch(Batch&&) noexcept;
+  Batch& operator=(Batch&&) noexcept;
+  ~Batch();
+
+  const BatchView& view() const { return view_; }
+  size_t num_rows() const { return view_.num_rows(); }
+  // Memory held: cells and the arena their bytes live in.
+  size_t MemoryUsage() const;
+
+ private:
+  friend class Result;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  BatchView view_;
+};
 
 // One result being read: the backend cursor plus the collector bookkeeping.
 class Result {
@@ -62,10 +84,10 @@ class Result {
   Result& operator=(Result&&) noexcept;
   ~Result();  // closes an unfinished cursor, ends a statement-scope window
 
-  const std::vector<backend::ColumnInfo>& columns() const;
-  // Refills `batch` with the next rows. False once the result is exhausted
-  // (the batch may still hold the last rows).
-  absl::StatusOr<bool> Fill(rowstore::RowBatch& batch);
+  const std::vector<ColumnInfo>& columns() const;
+  // Empties `batch` and refills it with the next rows. False once the result
+  // is exhausted (the batch may still hold the last rows).
+  absl::StatusOr<bool> Fill(Batch& batch);
   int64_t rows_affected() const;
   // Reads the rest of the result, discarding rows.
   absl::Status Drain();
@@ -78,8 +100,8 @@ class Result {
 
 // Turns (sql, params...) into the backend's parameter list.
 template <class... P>
-std::vector<backend::Param> MakeParams(const P&... params) {
-  std::vector<backend::Param> out;
+std::vector<Param> MakeParams(const P&... params) {
+  std::vector<Param> out;
   out.reserve(sizeof...(P));
   (out.push_back(ToParam(params)), ...);
   return out;
@@ -135,7 +157,7 @@ class RowStream {
   // Rows delivered so far.
   int64_t rows() const { return rows_; }
   // Memory held by the current batch (cells and arena), for memory checks.
-  size_t batch_memory() const { return batch_->MemoryUsage(); }
+  size_t batch_memory() const { return batch_.MemoryUsage(); }
 
  private:
   friend class Connection;
@@ -144,11 +166,10 @@ class RowStream {
 
   bool Advance() {
     if (done_) return false;
-    while (next_ >= batch_->num_rows()) {
+    while (next_ >= batch_.num_rows()) {
       if (exhausted_) return Finish(absl::OkStatus());
-      batch_->Clear(result_.columns().size());
       next_ = 0;
-      absl::StatusOr<bool> more = result_.Fill(*batch_);
+      absl::StatusOr<bool> more = result_.Fill(batch_);
       if (!more.ok()) return Finish(more.status());
       exhausted_ = !*more;
       if (!reader_bound_) {
@@ -158,7 +179,7 @@ class RowStream {
         reader_bound_ = true;
       }
     }
-    absl::Status status = reader_.Read(*batch_, next_++, row_);
+    absl::Status status = reader_.Read(batch_.view(), next_++, row_);
     if (!status.ok()) return Finish(std::move(status));
     ++rows_;
     return true;
@@ -172,8 +193,7 @@ class RowStream {
   }
 
   detail::Result result_;
-  // Behind a pointer: RowBatch does not move, and a stream must.
-  std::unique_ptr<rowstore::RowBatch> batch_ = std::make_unique<rowstore::RowBatch>();
+  detail::Batch batch_;
   RowReader<T> reader_;
   bool reader_bound_ = false;
   size_t next_ = 0;
@@ -218,11 +238,10 @@ class Connection {
                   "std::string_view fields are valid only for one batch: use Stream<T>()");
     absl::StatusOr<detail::Result> result = Run(sql, detail::MakeParams(params...));
     if (!result.ok()) return result.status();
-    rowstore::RowBatch batch;
+    detail::Batch batch;
     std::vector<T> rows;
     std::optional<RowReader<T>> reader;
     for (bool more = true; more;) {
-      batch.Clear(result->columns().size());
       absl::StatusOr<bool> filled = result->Fill(batch);
       if (!filled.ok()) return filled.status();
       more = *filled;
@@ -231,9 +250,14 @@ class Connection {
         if (!bound.ok()) return bound.status();
         reader = *bound;
       }
-      rows.reserve(rows.size() + batch.num_rows());
-      for (size_t row = 0; row < batch.num_rows(); ++row) {
-        absl::Status status = reader->Read(batch, row, rows.emplace_back());
+      const BatchView& view = batch.view();
+      // Grow geometrically: reserving exactly one more batch each time would
+      // reallocate (and move every row so far) once per batch.
+      if (rows.capacity() < rows.size() + view.num_rows()) {
+        rows.reserve(std::max(rows.size() + view.num_rows(), 2 * rows.capacity()));
+      }
+      for (size_t row = 0; row < view.num_rows(); ++row) {
+        absl::Status status = reader->Read(view, row, rows.emplace_back());
         if (!status.ok()) return status;
       }
     }
@@ -275,9 +299,8 @@ class Connection {
   template <Mapped T>
   absl::StatusOr<int64_t> Insert(std::string_view table, std::span<const T> rows) {
     const std::vector<std::string_view> names = ColumnNames<T>();
-    return InsertRows(table, names, rows.size(), [&](size_t i, std::vector<backend::Param>& out) {
-      AppendParams(rows[i], out);
-    });
+    return InsertRows(table, names, rows.size(),
+                      [&](size_t i, std::vector<Param>& out) { AppendParams(rows[i], out); });
   }
   template <Mapped T>
   absl::StatusOr<int64_t> Insert(std::string_view table, const std::vector<T>& rows) {
@@ -291,9 +314,8 @@ class Connection {
   absl::StatusOr<int64_t> Update(std::string_view table, std::span<const T> rows,
                                  std::string_view key_column) {
     const std::vector<std::string_view> names = ColumnNames<T>();
-    return UpdateRows(
-        table, names, key_column, rows.size(),
-        [&](size_t i, std::vector<backend::Param>& out) { AppendParams(rows[i], out); });
+    return UpdateRows(table, names, key_column, rows.size(),
+                      [&](size_t i, std::vector<Param>& out) { AppendParams(rows[i], out); });
   }
   template <Mapped T>
   absl::StatusOr<int64_t> Update(std::string_view table, const std::vector<T>& rows,
@@ -305,14 +327,14 @@ class Connection {
   bool IsAlive() const;
 
   // The batch limits from FetchRows / FetchBytes.
-  const rowstore::BatchLimits& limits() const;
+  BatchLimits limits() const;
 
  private:
-  using ParamFiller = std::function<void(size_t, std::vector<backend::Param>&)>;
+  using ParamFiller = std::function<void(size_t, std::vector<Param>&)>;
 
   explicit Connection(std::shared_ptr<detail::Session> session);
-  absl::StatusOr<detail::Result> Run(std::string_view sql, std::vector<backend::Param> params);
-  absl::StatusOr<int64_t> ExecuteParams(std::string_view sql, std::vector<backend::Param> params);
+  absl::StatusOr<detail::Result> Run(std::string_view sql, std::vector<Param> params);
+  absl::StatusOr<int64_t> ExecuteParams(std::string_view sql, std::vector<Param> params);
   absl::StatusOr<int64_t> InsertRows(std::string_view table,
                                      const std::vector<std::string_view>& columns, size_t count,
                                      const ParamFiller& fill);

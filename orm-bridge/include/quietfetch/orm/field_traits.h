@@ -11,7 +11,7 @@
 //   static bool Accepts(ColumnType type);  // checked once per result
 //   static absl::Status Read(const Cell& cell, ColumnType type, T& out);
 //                                          // never called with a NULL cell
-//   static backend::Param ToParam(const T& value);  // optional: parameters
+//   static Param ToParam(const T& value);  // optional: parameters
 //
 // Supported out of the box, with the columns each accepts:
 //   integers (not bool/char)  int2/int4/int8; numeric when it is an exact
@@ -54,14 +54,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "driver/backend/backend.h"
-#include "driver/rowstore/row_batch.h"
 #include "quietfetch/orm/status.h"
+#include "quietfetch/orm/types.h"
 
 namespace quietfetch::orm {
-
-using ColumnType = backend::LogicalType;
-using Cell = rowstore::Cell;
 
 // The canonical name of a column type ("int64", "text", "timestamp", ...).
 std::string_view ColumnTypeName(ColumnType type);
@@ -97,8 +93,8 @@ inline bool IsInteger(ColumnType type) {
   return type == ColumnType::kInt16 || type == ColumnType::kInt32 || type == ColumnType::kInt64;
 }
 
-inline backend::Param TextParam(ColumnType type, std::string text) {
-  backend::Param param;
+inline Param TextParam(ColumnType type, std::string text) {
+  Param param;
   param.type = type;
   param.data = std::move(text);
   return param;
@@ -142,7 +138,7 @@ concept Readable = requires(const Cell& cell, ColumnType type, T& out) {
 // A type the bridge can send as a parameter.
 template <class T>
 concept Bindable = requires(const T& value) {
-  { FieldTraits<T>::ToParam(value) } -> std::same_as<backend::Param>;
+  { FieldTraits<T>::ToParam(value) } -> std::same_as<Param>;
 };
 
 // Defaults every specialization may inherit.
@@ -179,7 +175,7 @@ struct FieldTraits<T> : FieldTraitsBase {
     }
     return absl::OkStatus();
   }
-  static backend::Param ToParam(const T& value) {
+  static Param ToParam(const T& value) {
     // The narrowest server type that holds every value of T, so that
     // comparisons with indexed columns stay index-friendly.
     constexpr ColumnType kType =
@@ -220,7 +216,7 @@ requires(sizeof(T) <= sizeof(double)) struct FieldTraits<T> : FieldTraitsBase {
     out = static_cast<T>(value);
     return absl::OkStatus();
   }
-  static backend::Param ToParam(const T& value) {
+  static Param ToParam(const T& value) {
     return detail::TextParam(ColumnType::kFloat64, detail::FormatDouble(value));
   }
 };
@@ -233,7 +229,7 @@ struct FieldTraits<bool> : FieldTraitsBase {
     out = cell.i64 != 0;
     return absl::OkStatus();
   }
-  static backend::Param ToParam(const bool& value) {
+  static Param ToParam(const bool& value) {
     return detail::TextParam(ColumnType::kBool, value ? "true" : "false");
   }
 };
@@ -252,7 +248,7 @@ struct FieldTraits<std::string_view> : FieldTraitsBase {
   }
   // Text goes untyped: the server infers the type from context, as it does
   // for a literal (so the same string fills text, json, numeric, uuid, ...).
-  static backend::Param ToParam(const std::string_view& value) {
+  static Param ToParam(const std::string_view& value) {
     return detail::TextParam(ColumnType::kUnknown, std::string(value));
   }
 };
@@ -273,7 +269,7 @@ struct FieldTraits<std::string> : FieldTraitsBase {
     out.assign(cell.bytes());
     return absl::OkStatus();
   }
-  static backend::Param ToParam(const std::string& value) {
+  static Param ToParam(const std::string& value) {
     return detail::TextParam(ColumnType::kUnknown, value);
   }
 };
@@ -288,8 +284,8 @@ struct FieldTraits<std::vector<std::byte>> : FieldTraitsBase {
     if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
     return absl::OkStatus();
   }
-  static backend::Param ToParam(const std::vector<std::byte>& value) {
-    backend::Param param;
+  static Param ToParam(const std::vector<std::byte>& value) {
+    Param param;
     param.type = ColumnType::kBytes;
     param.data.assign(reinterpret_cast<const char*>(value.data()), value.size());
     return param;
@@ -313,7 +309,7 @@ struct FieldTraits<Uuid> : FieldTraitsBase {
     out = *parsed;
     return absl::OkStatus();
   }
-  static backend::Param ToParam(const Uuid& value) {
+  static Param ToParam(const Uuid& value) {
     return detail::TextParam(ColumnType::kUuid, value.ToString());
   }
 };
@@ -365,7 +361,7 @@ struct FieldTraits<std::chrono::time_point<std::chrono::system_clock, Duration>>
     }
     return absl::OkStatus();
   }
-  static backend::Param ToParam(const Value& value) {
+  static Param ToParam(const Value& value) {
     if constexpr (kIsDays) {
       return detail::TextParam(ColumnType::kDate,
                                detail::FormatDate(value.time_since_epoch().count()));
@@ -390,9 +386,9 @@ struct FieldTraits<std::optional<T>> : FieldTraitsBase {
     if (!status.ok()) out.reset();
     return status;
   }
-  static backend::Param ToParam(const std::optional<T>& value) requires Bindable<T> {
+  static Param ToParam(const std::optional<T>& value) requires Bindable<T> {
     if (value.has_value()) return FieldTraits<T>::ToParam(*value);
-    backend::Param param = FieldTraits<T>::ToParam(T{});
+    Param param = FieldTraits<T>::ToParam(T{});
     param.is_null = true;
     param.data.clear();
     return param;
@@ -402,10 +398,10 @@ struct FieldTraits<std::optional<T>> : FieldTraitsBase {
 // Parameters: anything with FieldTraits<T>::ToParam, plus string literals,
 // const char* (nullptr is NULL) and std::nullopt (an untyped NULL).
 template <class P>
-backend::Param ToParam(const P& value) {
+Param ToParam(const P& value) {
   using D = std::decay_t<P>;
   if constexpr (std::is_same_v<D, std::nullopt_t>) {
-    backend::Param param;
+    Param param;
     param.is_null = true;
     return param;
   } else if constexpr (std::is_array_v<P> &&

@@ -36,9 +36,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "driver/backend/backend.h"
-#include "driver/rowstore/row_batch.h"
 #include "quietfetch/orm/field_traits.h"
+#include "quietfetch/orm/types.h"
 
 namespace quietfetch::orm {
 
@@ -99,15 +98,14 @@ constexpr bool BorrowsBatch() {
 }
 
 // Column lookup and the error texts, out of line.
-absl::StatusOr<size_t> FindColumn(const std::vector<backend::ColumnInfo>& columns,
-                                  std::string_view name);
-absl::Status TypeMismatch(const backend::ColumnInfo& column, std::string_view cpp_type);
-absl::Status NullIntoNonOptional(const backend::ColumnInfo& column, std::string_view cpp_type);
-absl::Status InColumn(const absl::Status& status, const backend::ColumnInfo& column);
+absl::StatusOr<size_t> FindColumn(const std::vector<ColumnInfo>& columns, std::string_view name);
+absl::Status TypeMismatch(const ColumnInfo& column, std::string_view cpp_type);
+absl::Status NullIntoNonOptional(const ColumnInfo& column, std::string_view cpp_type);
+absl::Status InColumn(const absl::Status& status, const ColumnInfo& column);
 absl::Status WrongColumnCount(size_t columns, std::string_view cpp_type);
 
 template <class M>
-absl::Status Check(const backend::ColumnInfo& column) {
+absl::Status Check(const ColumnInfo& column) {
   if (!FieldTraits<M>::Accepts(column.type)) {
     return TypeMismatch(column, FieldTraits<M>::kTypeName);
   }
@@ -115,7 +113,7 @@ absl::Status Check(const backend::ColumnInfo& column) {
 }
 
 template <class M>
-inline absl::Status ReadValue(const Cell& cell, const backend::ColumnInfo& column, M& out) {
+inline absl::Status ReadValue(const Cell& cell, const ColumnInfo& column, M& out) {
   if (cell.is_null()) {
     if constexpr (FieldTraits<M>::kNullable) {
       out.reset();
@@ -139,7 +137,7 @@ class RowReader {
  public:
   static constexpr size_t kFields = detail::FieldCount<T>();
 
-  static absl::StatusOr<RowReader> Bind(const std::vector<backend::ColumnInfo>& columns) {
+  static absl::StatusOr<RowReader> Bind(const std::vector<ColumnInfo>& columns) {
     RowReader reader;
     reader.columns_ = &columns;
     if constexpr (Mapped<T>) {
@@ -174,7 +172,7 @@ class RowReader {
 
   // Reads row `row` of `batch` into `out`, assigning every mapped field (so a
   // reused T keeps its strings' capacity).
-  absl::Status Read(const rowstore::RowBatch& batch, size_t row, T& out) const {
+  absl::Status Read(const BatchView& batch, size_t row, T& out) const {
     if constexpr (Mapped<T>) {
       absl::Status status = absl::OkStatus();
       size_t i = 0;
@@ -197,7 +195,7 @@ class RowReader {
 
  private:
   std::array<size_t, kFields> index_{};
-  const std::vector<backend::ColumnInfo>* columns_ = nullptr;
+  const std::vector<ColumnInfo>* columns_ = nullptr;
 };
 
 // The column names of a mapped struct, in declaration order.
@@ -209,7 +207,7 @@ std::vector<std::string_view> ColumnNames() {
 
 // The parameters for every field of `value`, in declaration order.
 template <Mapped T>
-void AppendParams(const T& value, std::vector<backend::Param>& out) {
+void AppendParams(const T& value, std::vector<Param>& out) {
   std::apply([&](const auto&... defs) { (out.push_back(ToParam(value.*(defs.member))), ...); },
              Mapping<T>::kFields);
 }
