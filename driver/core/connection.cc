@@ -35,6 +35,17 @@ Connection::~Connection() {
   descriptors_.clear();
 }
 
+absl::StatusOr<std::unique_ptr<backend::BackendConnection>> ConnectBackend(
+    const ConnectionConfig& config) {
+  // MongoUri chooses the MongoDB backend; everything else is PostgreSQL.
+  if (config.backend.mongo_uri.empty()) return pg::Connect(config.backend);
+  backend::ConnectionSettings settings = config.backend;
+  // The cursor's batchSize follows the batch limit.
+  settings.mongo_batch_size =
+      static_cast<uint32_t>(std::min<size_t>(config.limits.max_rows, 1u << 24));
+  return mongo::Connect(settings);
+}
+
 absl::Status Connection::Open(ConnectionConfig config) {
   if (backend_ != nullptr) {
     return SqlError(sqlstate::kConnectionInUse, "the connection is already open");
@@ -42,12 +53,7 @@ absl::Status Connection::Open(ConnectionConfig config) {
   if (config.backend.connect_timeout_seconds == 0 && login_timeout_ > 0) {
     config.backend.connect_timeout_seconds = static_cast<int>(login_timeout_);
   }
-  config.backend.mongo_batch_size =
-      static_cast<uint32_t>(std::min<size_t>(config.limits.max_rows, 1u << 24));
-  // MongoUri chooses the MongoDB backend; everything else is PostgreSQL.
-  QF_ASSIGN_OR_RETURN(auto backend, config.backend.mongo_uri.empty()
-                                        ? pg::Connect(config.backend)
-                                        : mongo::Connect(config.backend));
+  QF_ASSIGN_OR_RETURN(auto backend, ConnectBackend(config));
   if (!autocommit_) QF_RETURN_IF_ERROR(backend->SetAutocommit(false));
   if (txn_isolation_set_) QF_RETURN_IF_ERROR(backend->SetIsolationLevel(txn_isolation_));
   backend_ = std::move(backend);

@@ -25,6 +25,11 @@ class Environment;
 class Statement;
 class Descriptor;
 
+// Opens the backend `config` names: MongoDB when it has a MongoUri,
+// PostgreSQL otherwise. Shared by ODBC connections and the ORM bridge.
+absl::StatusOr<std::unique_ptr<backend::BackendConnection>> ConnectBackend(
+    const ConnectionConfig& config);
+
 class Connection : public Handle {
  public:
   static constexpr HandleKind kKind = HandleKind::kConnection;

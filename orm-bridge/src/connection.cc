@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "absl/strings/str_cat.h"
-#include "driver/backend/postgres/pg_connection.h"
+#include "driver/core/connection.h"
 #include "driver/core/connection_string.h"
 #include "driver/core/status.h"
 #include "gc-policy/policy.h"
@@ -202,11 +202,12 @@ absl::StatusOr<Connection> Connection::Open(std::string_view connection_string) 
   QF_ASSIGN_OR_RETURN(core::KeyValues pairs, core::ParseConnectionString(connection_string));
   QF_ASSIGN_OR_RETURN(core::ConnectionConfig config, core::ResolveConfig(pairs, core::ReadDsn));
   auto session = std::make_shared<detail::Session>();
-  QF_ASSIGN_OR_RETURN(session->backend, pg::Connect(config.backend));
+  QF_ASSIGN_OR_RETURN(session->backend, core::ConnectBackend(config));
+  const bool postgres = config.backend.mongo_uri.empty();
   session->config = std::move(config);
   // timestamptz cells arrive in the session's zone; UTC makes them the
-  // instants a system_clock time_point means.
-  {
+  // instants a system_clock time_point means. (MongoDB dates are UTC.)
+  if (postgres) {
     QF_ASSIGN_OR_RETURN(std::unique_ptr<backend::Cursor> cursor,
                         session->backend->Execute("SET TimeZone TO 'UTC'", {}));
     QF_RETURN_IF_ERROR(backend::DrainCursor(*cursor, session->config.limits));
