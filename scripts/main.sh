@@ -83,39 +83,30 @@ stop_servers() {
   done
 }
 
-if [[ -n "$existing_pg" ]]; then
-  qf_step "3/5 PostgreSQL: the existing server"
-  "$QF_ROOT/scripts/pg.sh" use "$existing_pg"
-elif qf_truthy "${QF_KEEP_SERVER:-}" && "$QF_ROOT/scripts/pg.sh" status >/dev/null 2>&1; then
-  # Kept by an earlier QF_KEEP_SERVER=1 run: its data sets are already loaded.
-  qf_step "3/5 throwaway PostgreSQL: the one an earlier run left running (data sets kept)"
-  "$QF_ROOT/scripts/pg.sh" status
-else
-  qf_step "3/5 throwaway PostgreSQL"
-  if ! qf_truthy "${QF_KEEP_SERVER:-}"; then
-    stop_on_exit+=(pg)
-    trap stop_servers EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM HUP
+# start_server NAME EXISTING_URI WHAT THROWAWAY: use an existing server, reuse one a
+# QF_KEEP_SERVER=1 run left running (its data kept), or start a throwaway one
+# that is stopped on the way out.
+start_server() {
+  local name="$1" existing="$2" what="$3" throwaway="$4"
+  if [[ -n "$existing" ]]; then
+    qf_step "3/5 $what: the existing server"
+    "$QF_ROOT/scripts/$name.sh" use "$existing"
+  elif qf_truthy "${QF_KEEP_SERVER:-}" && "$QF_ROOT/scripts/$name.sh" status >/dev/null 2>&1; then
+    qf_step "3/5 $throwaway: the one an earlier run left running (data kept)"
+    "$QF_ROOT/scripts/$name.sh" status
+  else
+    qf_step "3/5 $throwaway"
+    if ! qf_truthy "${QF_KEEP_SERVER:-}"; then
+      stop_on_exit+=("$name")
+      trap stop_servers EXIT
+      trap 'exit 130' INT
+      trap 'exit 143' TERM HUP
+    fi
+    "$QF_ROOT/scripts/$name.sh" start
   fi
-  "$QF_ROOT/scripts/pg.sh" start
-fi
-if [[ -n "$existing_mongo" ]]; then
-  qf_step "3/5 MongoDB: the existing server"
-  "$QF_ROOT/scripts/mongo.sh" use "$existing_mongo"
-elif qf_truthy "${QF_KEEP_SERVER:-}" && "$QF_ROOT/scripts/mongo.sh" status >/dev/null 2>&1; then
-  qf_step "3/5 MongoDB-wire test server: the one an earlier run left running (data kept)"
-  "$QF_ROOT/scripts/mongo.sh" status
-else
-  qf_step "3/5 MongoDB-wire test server"
-  if ! qf_truthy "${QF_KEEP_SERVER:-}"; then
-    stop_on_exit+=(mongo)
-    trap stop_servers EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM HUP
-  fi
-  "$QF_ROOT/scripts/mongo.sh" start
-fi
+}
+start_server pg "$existing_pg" PostgreSQL "throwaway PostgreSQL"
+start_server mongo "$existing_mongo" MongoDB "MongoDB-wire test server"
 # shellcheck disable=SC1090
 source "$env_file"
 # shellcheck disable=SC1091

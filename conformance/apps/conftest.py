@@ -17,19 +17,7 @@ import pytest
 # The same psycopg2 admin connection as the pyodbc suite (conformance/python).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "python"))
-from qfpy import admin_connection  # noqa: E402
-
-ENV_VARS = (
-    "QF_PG_HOST",
-    "QF_PG_PORT",
-    "QF_PG_USER",
-    "QF_PG_PASSWORD",
-    "QF_PG_DATABASE",
-    "ODBCSYSINI",
-    "ODBCINI",
-    "QF_DSN",
-    "QF_PSQL_DSN",
-)
+from qfpy import admin_connection, missing_environment  # noqa: E402
 
 # A schema whose name needs quoting, so that case is kept end to end.
 SCHEMA = "QfApps"
@@ -75,10 +63,6 @@ CREATE VIEW "{SCHEMA}".order_totals AS
   SELECT customer, sum(amount) AS total FROM "{SCHEMA}"."Orders" GROUP BY customer;
 INSERT INTO "{SCHEMA}"."tëst_ünï" VALUES ('ü', 1);
 """
-
-
-def missing_environment():
-    return [name for name in ENV_VARS if not os.environ.get(name)]
 
 
 def pytest_sessionstart(session):
